@@ -1,0 +1,95 @@
+//! Code generation: the function keeps its signature and attributes; its body runs inside
+//! a span the runtime starts, attaches and ends.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{Ident, ReturnType, Type};
+
+use crate::item::Function;
+use crate::valid::{AttrValue, SpanArgs};
+
+pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
+    let Function { attrs, vis, sig, body } = function;
+    let SpanArgs { krate, operation, client, request, attributes } = args;
+    let private = quote!(#krate::__private);
+
+    // Our own bindings live in the mixed-site context: the user's body cannot see them.
+    let span = Ident::new("__otel_genai_span", Span::mixed_site());
+    let describe = Ident::new("__otel_genai_attrs", Span::mixed_site());
+    let output = Ident::new("__otel_genai_output", Span::mixed_site());
+
+    let operation = Ident::new(operation, Span::call_site());
+    let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
+    let record_request = request.map(|request| {
+        quote_spanned! {request_span(&request)=>
+            #private::record_request(#describe, &(#request));
+        }
+    });
+    let sets = attributes.iter().map(|(key, value)| match value {
+        AttrValue::Expr(expr) => quote! { #describe.set(#key, &(#expr)); },
+        AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.set(#key, #text); },
+        AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.set(#key, #number); },
+    });
+    let start = quote! {
+        let mut #span = #private::SpanGuard::start(
+            #private::Operation::#operation,
+            #private::SpanKind::#kind,
+            |#describe: &mut #private::Attributes| {
+                #record_request
+                #(#sets)*
+            },
+        );
+    };
+
+    let pin_output = pin_output(&sig.output);
+    let run = if sig.asyncness.is_some() {
+        quote! { #span.run(async move { #pin_output #body }).await }
+    } else {
+        quote! { #span.run_sync(move || { #pin_output #body }) }
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            #start
+            let #output = #run;
+            #private::record_outcome!(#span, &#output);
+            #output
+        }
+    }
+}
+
+/// Fixes the type the body returns to the declared one, so that `?` and `return` inside
+/// the async block or closure infer as they do in the function itself. Skipped for
+/// `impl Trait` return types, which cannot be written as a local's type.
+fn pin_output(output: &ReturnType) -> TokenStream {
+    let ReturnType::Type(_, ty) = output else {
+        return TokenStream::new();
+    };
+    if contains_impl_trait(ty) {
+        return TokenStream::new();
+    }
+    let never = Ident::new("__otel_genai_never", Span::mixed_site());
+    quote! {
+        #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::needless_return)]
+        if false {
+            let #never: #ty = loop {};
+            return #never;
+        }
+    }
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    fn scan(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => ident == "impl",
+            TokenTree::Group(group) => scan(group.stream()),
+            _ => false,
+        })
+    }
+    scan(ty.to_token_stream())
+}
+
+fn request_span(request: &syn::Expr) -> Span {
+    request.to_token_stream().into_iter().next().map_or_else(Span::call_site, |tree| tree.span())
+}

@@ -1,0 +1,371 @@
+//! Checks the arguments against what each macro accepts and turns them into the typed
+//! model the expansion needs. Every mistake is collected; none hides another.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
+use syn::{Expr, ExprLit, Ident, Lit, LitStr, ReturnType};
+
+use crate::args::{RawArg, RawArgs, RawValue};
+use crate::ctxt::Errors;
+use crate::item::Function;
+use crate::suggest::closest;
+
+/// Which span macro is expanding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MacroKind {
+    Chat,
+    Embeddings,
+    Retrieval,
+    Agent,
+    Workflow,
+    Tool,
+}
+
+impl MacroKind {
+    pub(crate) fn macro_name(self) -> &'static str {
+        match self {
+            MacroKind::Chat => "gen_ai_chat",
+            MacroKind::Embeddings => "embeddings",
+            MacroKind::Retrieval => "retrieval",
+            MacroKind::Agent => "agent",
+            MacroKind::Workflow => "workflow",
+            MacroKind::Tool => "tool",
+        }
+    }
+
+    /// The arguments the macro accepts, in the order their attributes are written.
+    fn accepted(self) -> &'static [&'static str] {
+        const SERVER: [&str; 3] = ["server", "server_address", "server_port"];
+        match self {
+            MacroKind::Chat => &[
+                "operation",
+                "provider",
+                "model",
+                "request",
+                SERVER[0],
+                SERVER[1],
+                SERVER[2],
+                "conversation_id",
+                "attributes",
+                "crate",
+            ],
+            MacroKind::Embeddings => {
+                &["provider", "model", "request", SERVER[0], SERVER[1], SERVER[2], "attributes", "crate"]
+            }
+            MacroKind::Retrieval => {
+                &["data_source", "provider", "model", "request", SERVER[0], SERVER[1], SERVER[2], "attributes", "crate"]
+            }
+            MacroKind::Agent => &[
+                "name",
+                "description",
+                "id",
+                "version",
+                "provider",
+                "model",
+                "request",
+                "conversation_id",
+                "data_source",
+                "remote",
+                SERVER[0],
+                SERVER[1],
+                SERVER[2],
+                "attributes",
+                "crate",
+            ],
+            MacroKind::Workflow => &["name", "attributes", "crate"],
+            MacroKind::Tool => &["name", "description", "call_id", "type", "attributes", "crate"],
+        }
+    }
+
+    /// The attribute an argument sets.
+    fn attribute_of(self, argument: &str) -> Option<&'static str> {
+        Some(match argument {
+            "provider" => "gen_ai.provider.name",
+            "model" => "gen_ai.request.model",
+            "conversation_id" => "gen_ai.conversation.id",
+            "data_source" => "gen_ai.data_source.id",
+            "id" => "gen_ai.agent.id",
+            "version" => "gen_ai.agent.version",
+            "call_id" => "gen_ai.tool.call.id",
+            "type" => "gen_ai.tool.type",
+            "server_address" => "server.address",
+            "server_port" => "server.port",
+            "name" => match self {
+                MacroKind::Agent => "gen_ai.agent.name",
+                MacroKind::Workflow => "gen_ai.workflow.name",
+                MacroKind::Tool => "gen_ai.tool.name",
+                _ => return None,
+            },
+            "description" => match self {
+                MacroKind::Agent => "gen_ai.agent.description",
+                MacroKind::Tool => "gen_ai.tool.description",
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    fn names_itself(self) -> bool {
+        matches!(self, MacroKind::Agent | MacroKind::Workflow | MacroKind::Tool)
+    }
+
+    fn describes_itself(self) -> bool {
+        matches!(self, MacroKind::Agent | MacroKind::Tool)
+    }
+}
+
+/// The value of one start attribute.
+pub(crate) enum AttrValue {
+    /// A Rust expression, evaluated when the span starts.
+    Expr(Expr),
+    /// A string known at compile time.
+    Str(String, Span),
+    /// An integer known at compile time.
+    Int(u16, Span),
+}
+
+/// Everything the expansion needs.
+pub(crate) struct SpanArgs {
+    pub(crate) krate: TokenStream,
+    pub(crate) operation: &'static str,
+    pub(crate) client: bool,
+    pub(crate) request: Option<Expr>,
+    /// Start attributes, later entries overriding earlier ones.
+    pub(crate) attributes: Vec<(String, AttrValue)>,
+}
+
+pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, errors: &mut Errors) -> SpanArgs {
+    check_function(kind, function, errors);
+
+    let mut seen: Vec<&Ident> = Vec::new();
+    for arg in &raw.0 {
+        let name = arg.name.to_string();
+        if !kind.accepted().contains(&name.as_str()) {
+            unknown_argument(kind, arg, errors);
+        } else if seen.contains(&&arg.name) {
+            errors.at(arg.name.span(), format_args!("duplicate argument `{name}`"));
+        }
+        seen.push(&arg.name);
+    }
+    let find = |name: &str| raw.0.iter().find(|arg| arg.name == name);
+
+    let mut args = SpanArgs {
+        krate: quote!(::otel_genai),
+        operation: match kind {
+            MacroKind::Chat => "Chat",
+            MacroKind::Embeddings => "Embeddings",
+            MacroKind::Retrieval => "Retrieval",
+            MacroKind::Agent => "InvokeAgent",
+            MacroKind::Workflow => "InvokeWorkflow",
+            MacroKind::Tool => "ExecuteTool",
+        },
+        client: matches!(kind, MacroKind::Chat | MacroKind::Embeddings | MacroKind::Retrieval),
+        request: None,
+        attributes: Vec::new(),
+    };
+
+    if let Some(arg) = find("crate") {
+        if let Some(path) = expr_value(arg, errors) {
+            match path {
+                Expr::Path(path) if path.qself.is_none() => args.krate = path.path.to_token_stream(),
+                other => errors.spanned(other, "`crate` takes a path, such as `crate = my_sdk::otel_genai`"),
+            }
+        }
+    }
+    if let Some(arg) = find("operation") {
+        if let Some(value) = expr_value(arg, errors) {
+            match string_literal(value).map(|lit| (lit.value(), lit)) {
+                Some((text, _)) if text == "chat" => args.operation = "Chat",
+                Some((text, _)) if text == "text_completion" => args.operation = "TextCompletion",
+                Some((text, _)) if text == "generate_content" => args.operation = "GenerateContent",
+                Some((text, lit)) => errors.spanned(
+                    lit,
+                    format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
+                ),
+                None => errors.spanned(value, "`operation` takes a string literal: \"chat\", \"text_completion\" or \"generate_content\""),
+            }
+        }
+    }
+    if let Some(arg) = find("remote") {
+        match &arg.value {
+            RawValue::Flag => args.client = true,
+            RawValue::Expr(Expr::Lit(ExprLit { lit: Lit::Bool(flag), .. })) => args.client = flag.value,
+            _ => errors.at(arg.name.span(), "`remote` is a flag: write `remote` or `remote = true`"),
+        }
+    }
+    let remote_agent = kind == MacroKind::Agent && args.client;
+    let provider_required = matches!(kind, MacroKind::Chat | MacroKind::Embeddings) || remote_agent;
+    if provider_required && find("provider").is_none() {
+        let why = if remote_agent { "a remote agent's span" } else { "this span" };
+        errors.at(
+            Span::call_site(),
+            format_args!(
+                "`#[{}]` needs `provider = \"...\"`: `gen_ai.provider.name` is required on {why} (for example `provider = \"openai\"`)",
+                kind.macro_name()
+            ),
+        );
+    }
+
+    args.request = find("request").and_then(|arg| expr_value(arg, errors)).cloned();
+
+    if kind.names_itself() && find("name").is_none() {
+        let name = function.sig.ident.unraw().to_string();
+        args.attributes.push((
+            kind.attribute_of("name").unwrap_or_default().to_owned(),
+            AttrValue::Str(name, function.sig.ident.span()),
+        ));
+    }
+    if kind.describes_itself() && find("description").is_none() {
+        if let Some(doc) = function.doc() {
+            args.attributes.push((
+                kind.attribute_of("description").unwrap_or_default().to_owned(),
+                AttrValue::Str(doc, Span::call_site()),
+            ));
+        }
+    }
+    for arg in &raw.0 {
+        let name = arg.name.to_string();
+        if name == "server" {
+            if let Some(value) = expr_value(arg, errors) {
+                server_attributes(value, find("server_address").or(find("server_port")), &mut args, errors);
+            }
+        } else if let Some(key) = kind.attribute_of(&name).filter(|_| kind.accepted().contains(&name.as_str())) {
+            if let Some(value) = expr_value(arg, errors) {
+                args.attributes.push((key.to_owned(), AttrValue::Expr(value.clone())));
+            }
+        }
+    }
+    if let Some(arg) = find("attributes") {
+        match &arg.value {
+            RawValue::List(entries) => {
+                for (index, entry) in entries.iter().enumerate() {
+                    if entries[..index].iter().any(|earlier| earlier.key.name == entry.key.name) {
+                        errors.spanned(&entry.key.tokens, format_args!("duplicate attribute `{}`", entry.key.name));
+                    }
+                    args.attributes.push((entry.key.name.clone(), AttrValue::Expr(entry.value.clone())));
+                }
+            }
+            _ => errors.at(arg.name.span(), "`attributes` takes a list: `attributes(app.tier = \"gold\", ...)`"),
+        }
+    }
+    args
+}
+
+fn check_function(kind: MacroKind, function: &Function, errors: &mut Errors) {
+    let sig = &function.sig;
+    if let Some(constness) = &sig.constness {
+        errors.spanned(
+            constness,
+            format_args!("`#[{}]` cannot go on a `const fn`: a span is recorded at run time", kind.macro_name()),
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.spanned(variadic, format_args!("`#[{}]` cannot go on a variadic function", kind.macro_name()));
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        if matches!(**ty, syn::Type::Never(_)) {
+            errors.spanned(ty, format_args!("`#[{}]` cannot go on a function that never returns", kind.macro_name()));
+        }
+    }
+}
+
+fn unknown_argument(kind: MacroKind, arg: &RawArg, errors: &mut Errors) {
+    let name = arg.name.to_string();
+    let accepted = kind.accepted();
+    let list = accepted.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+    let message = match closest(&name, accepted.iter().copied()) {
+        Some(suggestion) => {
+            format!("unknown argument `{name}` of `#[{}]`; did you mean `{suggestion}`?", kind.macro_name())
+        }
+        None => format!("unknown argument `{name}` of `#[{}]`; it accepts {list}", kind.macro_name()),
+    };
+    errors.at(arg.name.span(), message);
+}
+
+fn expr_value<'a>(arg: &'a RawArg, errors: &mut Errors) -> Option<&'a Expr> {
+    match &arg.value {
+        RawValue::Expr(expr) => Some(expr),
+        RawValue::Flag => {
+            errors.at(arg.name.span(), format_args!("`{}` needs a value: `{} = ...`", arg.name, arg.name));
+            None
+        }
+        RawValue::List(_) => {
+            errors.at(arg.name.span(), format_args!("`{}` takes a value, not a list: `{} = ...`", arg.name, arg.name));
+            None
+        }
+    }
+}
+
+fn string_literal(expr: &Expr) -> Option<&LitStr> {
+    match expr {
+        Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit),
+        Expr::Group(group) => string_literal(&group.expr),
+        _ => None,
+    }
+}
+
+/// `server = "host:port"`: split at compile time into `server.address` and `server.port`.
+fn server_attributes(value: &Expr, conflicting: Option<&RawArg>, args: &mut SpanArgs, errors: &mut Errors) {
+    if let Some(other) = conflicting {
+        errors
+            .at(other.name.span(), "give either `server = \"host:port\"` or `server_address`/`server_port`, not both");
+    }
+    let Some(literal) = string_literal(value) else {
+        errors.spanned(value, "`server` takes a string literal \"host:port\"; for values known at run time use `server_address = ...` and `server_port = ...`");
+        return;
+    };
+    match split_server(&literal.value()) {
+        Ok((host, port)) => {
+            args.attributes.push(("server.address".to_owned(), AttrValue::Str(host, literal.span())));
+            if let Some(port) = port {
+                args.attributes.push(("server.port".to_owned(), AttrValue::Int(port, literal.span())));
+            }
+        }
+        Err(problem) => errors.spanned(literal, problem),
+    }
+}
+
+fn split_server(text: &str) -> Result<(String, Option<u16>), String> {
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        // [IPv6]:port
+        let Some((host, after)) = rest.split_once(']') else {
+            return Err(format!("`{text}` is missing the closing `]` of its IPv6 address"));
+        };
+        (host, after.strip_prefix(':'))
+    } else {
+        match text.rsplit_once(':') {
+            Some((host, port)) if !host.contains(':') => (host, Some(port)),
+            Some(_) => return Err(format!("`{text}`: write an IPv6 address in brackets, `[::1]:443`")),
+            None => (text, None),
+        }
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+        return Err(format!("`{text}` is not a server address: write \"host:port\", such as \"api.openai.com:443\""));
+    }
+    let port = match port {
+        Some(port) => Some(
+            port.parse::<u16>()
+                .ok()
+                .filter(|port| *port != 0)
+                .ok_or_else(|| format!("`{port}` is not a port number (1 to 65535)"))?,
+        ),
+        None => None,
+    };
+    Ok((host.to_owned(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_server;
+
+    #[test]
+    fn server_literals() {
+        assert_eq!(split_server("api.openai.com:443"), Ok(("api.openai.com".to_owned(), Some(443))));
+        assert_eq!(split_server("localhost"), Ok(("localhost".to_owned(), None)));
+        assert_eq!(split_server("[::1]:8080"), Ok(("::1".to_owned(), Some(8080))));
+        assert!(split_server("host:99999").is_err());
+        assert!(split_server("::1").is_err());
+        assert!(split_server("https://api.openai.com").is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! The attribute sink that spans, requests and responses write into.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
+
+/// The attributes being collected for one span, at its start or from its response.
+///
+/// Setting a key that is already present replaces its value, so an explicit macro
+/// argument overrides what a request type reported, and no key is ever sent twice.
+///
+/// ```
+/// use otel_genai::Attributes;
+///
+/// let mut attrs = Attributes::new(false);
+/// attrs.set("gen_ai.request.model", "gpt-4o");
+/// attrs.set("gen_ai.request.max_tokens", 256_u32);
+/// attrs.set("gen_ai.request.temperature", None::<f64>); // `None` records nothing
+/// attrs.set("gen_ai.request.model", "gpt-4o-mini");    // replaces the first value
+///
+/// assert_eq!(attrs.len(), 2);
+/// assert_eq!(attrs.get("gen_ai.request.model").map(|v| v.as_str()), Some("gpt-4o-mini".into()));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Attributes {
+    list: Vec<KeyValue>,
+    capture_content: bool,
+}
+
+impl Attributes {
+    /// An empty set. `capture_content` tells implementations of
+    /// [`GenAiRequest`](crate::GenAiRequest) and [`GenAiResponse`](crate::GenAiResponse)
+    /// whether prompts and completions may be recorded.
+    pub fn new(capture_content: bool) -> Self {
+        Attributes { list: Vec::new(), capture_content }
+    }
+
+    pub(crate) fn with_capacity(capacity: usize, capture_content: bool) -> Self {
+        Attributes { list: Vec::with_capacity(capacity), capture_content }
+    }
+
+    /// Whether message content (prompts, completions, tool arguments and results) may be
+    /// recorded. Content is personal data more often than not, so it is off unless the
+    /// application turned it on.
+    pub fn capture_content(&self) -> bool {
+        self.capture_content
+    }
+
+    /// Sets `key` to `value`, replacing an earlier value of the same key. A value that
+    /// converts to nothing (`None`) leaves the set unchanged.
+    pub fn set<K, V>(&mut self, key: K, value: V) -> &mut Self
+    where
+        K: Into<Key>,
+        V: ToAttributeValue,
+    {
+        if let Some(value) = value.to_attribute_value() {
+            self.set_value(key.into(), value);
+        }
+        self
+    }
+
+    /// Sets an already converted value, replacing an earlier value of the same key.
+    pub fn set_value(&mut self, key: Key, value: Value) {
+        match self.list.iter_mut().find(|kv| kv.key == key) {
+            Some(existing) => existing.value = value,
+            None => self.list.push(KeyValue::new(key, value)),
+        }
+    }
+
+    /// Sets `key` only when no value is present yet (used for defaults).
+    pub(crate) fn set_default(&mut self, key: &'static str, value: &'static str) {
+        if self.get(key).is_none() {
+            self.list.push(KeyValue::new(key, value));
+        }
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.list.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+    }
+
+    /// How many attributes are set.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The attributes, in the order they were first set.
+    pub fn iter(&self) -> impl Iterator<Item = &KeyValue> {
+        self.list.iter()
+    }
+
+    /// The attributes as OpenTelemetry key-values.
+    pub fn into_vec(self) -> Vec<KeyValue> {
+        self.list
+    }
+}
+
+/// A Rust value that can be recorded as an OpenTelemetry attribute value.
+///
+/// Implemented for strings, booleans, integers and floats of every width, slices and
+/// vectors of those, `Option` (where `None` records nothing) and references, boxes and
+/// `Arc`s of any of them. Unsigned integers above `i64::MAX` saturate.
+///
+/// Implement it for your own enums to record them as their convention value:
+///
+/// ```
+/// use otel_genai::{Attributes, ToAttributeValue};
+/// use opentelemetry::Value;
+///
+/// enum Effort { Low, High }
+///
+/// impl ToAttributeValue for Effort {
+///     fn to_attribute_value(&self) -> Option<Value> {
+///         Some(match self { Effort::Low => "low", Effort::High => "high" }.into())
+///     }
+/// }
+///
+/// let mut attrs = Attributes::new(false);
+/// attrs.set("gen_ai.request.reasoning.level", Effort::High);
+/// assert_eq!(attrs.get("gen_ai.request.reasoning.level").map(|v| v.as_str()), Some("high".into()));
+/// ```
+pub trait ToAttributeValue {
+    /// The attribute value, or `None` to record nothing.
+    fn to_attribute_value(&self) -> Option<Value>;
+}
+
+impl ToAttributeValue for Value {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(self.clone())
+    }
+}
+
+impl ToAttributeValue for str {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::String(self.to_owned().into()))
+    }
+}
+
+impl ToAttributeValue for String {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::String(self.clone().into()))
+    }
+}
+
+impl ToAttributeValue for Cow<'_, str> {
+    fn to_attribute_value(&self) -> Option<Value> {
+        self.as_ref().to_attribute_value()
+    }
+}
+
+impl ToAttributeValue for bool {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::Bool(*self))
+    }
+}
+
+macro_rules! int_values {
+    ($($ty:ty)*) => {$(
+        impl ToAttributeValue for $ty {
+            fn to_attribute_value(&self) -> Option<Value> {
+                Some(Value::I64(i64::try_from(*self).unwrap_or(i64::MAX)))
+            }
+        }
+    )*};
+}
+int_values!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
+
+impl ToAttributeValue for f32 {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::F64(f64::from(*self)))
+    }
+}
+
+impl ToAttributeValue for f64 {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::F64(*self))
+    }
+}
+
+impl<T: ToAttributeValue> ToAttributeValue for Option<T> {
+    fn to_attribute_value(&self) -> Option<Value> {
+        self.as_ref().and_then(ToAttributeValue::to_attribute_value)
+    }
+}
+
+macro_rules! pointer_values {
+    ($($ptr:ty),*) => {$(
+        impl<T: ToAttributeValue + ?Sized> ToAttributeValue for $ptr {
+            fn to_attribute_value(&self) -> Option<Value> {
+                (**self).to_attribute_value()
+            }
+        }
+    )*};
+}
+pointer_values!(&T, &mut T, Box<T>, Arc<T>, Rc<T>);
+
+/// An element of an array attribute: strings, `i64`-convertible integers, floats, booleans.
+pub trait ArrayElement: Sized {
+    /// The OpenTelemetry array holding `items`.
+    fn to_array(items: &[Self]) -> Array;
+}
+
+impl ArrayElement for String {
+    fn to_array(items: &[Self]) -> Array {
+        Array::String(items.iter().map(|s| StringValue::from(s.clone())).collect())
+    }
+}
+
+impl ArrayElement for &str {
+    fn to_array(items: &[Self]) -> Array {
+        Array::String(items.iter().map(|s| StringValue::from(s.to_string())).collect())
+    }
+}
+
+impl ArrayElement for Cow<'_, str> {
+    fn to_array(items: &[Self]) -> Array {
+        Array::String(items.iter().map(|s| StringValue::from(s.to_string())).collect())
+    }
+}
+
+impl ArrayElement for bool {
+    fn to_array(items: &[Self]) -> Array {
+        Array::Bool(items.to_vec())
+    }
+}
+
+impl ArrayElement for f64 {
+    fn to_array(items: &[Self]) -> Array {
+        Array::F64(items.to_vec())
+    }
+}
+
+impl ArrayElement for f32 {
+    fn to_array(items: &[Self]) -> Array {
+        Array::F64(items.iter().map(|f| f64::from(*f)).collect())
+    }
+}
+
+macro_rules! int_elements {
+    ($($ty:ty)*) => {$(
+        impl ArrayElement for $ty {
+            fn to_array(items: &[Self]) -> Array {
+                Array::I64(items.iter().map(|i| i64::try_from(*i).unwrap_or(i64::MAX)).collect())
+            }
+        }
+    )*};
+}
+int_elements!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
+
+impl<T: ArrayElement> ToAttributeValue for [T] {
+    fn to_attribute_value(&self) -> Option<Value> {
+        Some(Value::Array(T::to_array(self)))
+    }
+}
+
+impl<T: ArrayElement> ToAttributeValue for Vec<T> {
+    fn to_attribute_value(&self) -> Option<Value> {
+        self.as_slice().to_attribute_value()
+    }
+}
+
+impl<T: ArrayElement, const N: usize> ToAttributeValue for [T; N] {
+    fn to_attribute_value(&self) -> Option<Value> {
+        self.as_slice().to_attribute_value()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_values_replace_earlier_ones() {
+        let mut attrs = Attributes::new(false);
+        attrs.set("a", 1_i64).set("b", "x").set("a", 2_i64);
+        let pairs: Vec<_> = attrs.iter().map(|kv| (kv.key.as_str().to_owned(), kv.value.clone())).collect();
+        assert_eq!(pairs, vec![("a".to_owned(), Value::I64(2)), ("b".to_owned(), Value::from("x"))]);
+    }
+
+    #[test]
+    fn none_records_nothing_and_does_not_erase() {
+        let mut attrs = Attributes::new(false);
+        attrs.set("a", Some(3_u32)).set("a", None::<u32>);
+        assert_eq!(attrs.get("a"), Some(&Value::I64(3)));
+    }
+
+    #[test]
+    fn conversions_pick_the_convention_types() {
+        assert_eq!(u64::MAX.to_attribute_value(), Some(Value::I64(i64::MAX)));
+        assert_eq!(0.5_f32.to_attribute_value(), Some(Value::F64(0.5)));
+        assert_eq!(
+            vec!["stop".to_owned()].to_attribute_value(),
+            Some(Value::Array(Array::String(vec!["stop".into()])))
+        );
+        assert_eq!(["a", "b"].to_attribute_value(), Some(Value::Array(Array::String(vec!["a".into(), "b".into()]))));
+        assert_eq!((&&7_u8).to_attribute_value(), Some(Value::I64(7)));
+        assert_eq!(Arc::<str>::from("x").to_attribute_value(), Some(Value::from("x")));
+    }
+}

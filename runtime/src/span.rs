@@ -1,0 +1,190 @@
+//! The span lifecycle behind every span macro: start, attach on every poll, record the
+//! outcome, end exactly once (also on panic and cancellation).
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::future::{Future, poll_fn};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::{Pin, pin};
+use std::task::{Context as TaskContext, Poll};
+
+use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt};
+use opentelemetry::{Context, KeyValue, Value};
+
+use crate::semconv::{Operation, attr};
+use crate::tracer::tracer_for;
+use crate::{Attributes, GenAiResponse, content};
+
+/// Upper bound of the start attributes a macro writes; sized so the vector never grows.
+const START_CAPACITY: usize = 12;
+
+/// One instrumented call's span, from its start to its end.
+///
+/// Created by the code the span macros generate; ends exactly once: through
+/// [`SpanGuard::end`] after the outcome was recorded, when the body panics, or — if the
+/// future was dropped before it completed — in `Drop`, marked as cancelled.
+#[derive(Debug)]
+pub struct SpanGuard {
+    cx: Context,
+    ended: bool,
+}
+
+impl SpanGuard {
+    /// Starts the span of `operation` as a child of the current context. `describe` writes
+    /// the start attributes; they are on the span builder, so samplers see them.
+    pub fn start(operation: Operation, kind: SpanKind, describe: impl FnOnce(&mut Attributes)) -> SpanGuard {
+        let parent = Context::current();
+        let mut attrs = Attributes::with_capacity(START_CAPACITY, content::capture_enabled());
+        attrs.set(attr::OPERATION_NAME, operation.name());
+        describe(&mut attrs);
+        if operation == Operation::ExecuteTool {
+            attrs.set_default(attr::TOOL_TYPE, "function");
+        }
+        let name = span_name(operation, &attrs);
+        let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
+        let span = tracer_for(&parent).build_with_context(builder, &parent);
+        SpanGuard { cx: parent.with_span(span), ended: false }
+    }
+
+    /// The context holding this span: what children started in the body see as current.
+    pub fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// Runs `body` to completion with this span's context attached around every poll.
+    /// A panic ends the span with `error.type = "panic"` and continues unwinding.
+    pub async fn run<F: Future>(&mut self, body: F) -> F::Output {
+        let mut body = pin!(body);
+        poll_fn(|task| self.poll_in(body.as_mut(), task)).await
+    }
+
+    fn poll_in<F: Future>(&mut self, body: Pin<&mut F>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let attached = self.cx.clone().attach();
+        let polled = catch_unwind(AssertUnwindSafe(|| body.poll(task)));
+        drop(attached);
+        polled.unwrap_or_else(|payload| self.end_panicked(payload))
+    }
+
+    /// Runs `body` with this span's context attached. A panic ends the span with
+    /// `error.type = "panic"` and continues unwinding.
+    pub fn run_sync<R>(&mut self, body: impl FnOnce() -> R) -> R {
+        let attached = self.cx.clone().attach();
+        let result = catch_unwind(AssertUnwindSafe(body));
+        drop(attached);
+        result.unwrap_or_else(|payload| self.end_panicked(payload))
+    }
+
+    /// Records the attributes of the value the function returned.
+    pub fn record_response<R: GenAiResponse + ?Sized>(&mut self, response: &R) {
+        let span = self.cx.span();
+        if span.is_recording() {
+            let mut attrs = Attributes::new(content::capture_enabled());
+            response.record(&mut attrs);
+            span.set_attributes(attrs.into_vec());
+        }
+    }
+
+    /// Records a returned error: status Error with `message`, `error.type`, and an
+    /// `exception` event. `message` is only computed when the span is recorded.
+    pub fn record_error(
+        &mut self,
+        error_type: Cow<'static, str>,
+        exception_type: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        let span = self.cx.span();
+        if span.is_recording() {
+            record_failure(&span, error_type, Cow::Borrowed(exception_type), message());
+        }
+    }
+
+    /// Ends the span after its outcome was recorded.
+    pub fn end(mut self) {
+        self.ended = true;
+        self.cx.span().end();
+    }
+
+    fn end_panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
+        let span = self.cx.span();
+        if span.is_recording() {
+            let message = panic_message(payload.as_ref());
+            record_failure(&span, Cow::Borrowed("panic"), Cow::Borrowed("panic"), message);
+        }
+        self.ended = true;
+        span.end();
+        resume_unwind(payload)
+    }
+}
+
+impl Drop for SpanGuard {
+    fn drop(&mut self) {
+        if !self.ended {
+            let span = self.cx.span();
+            if span.is_recording() {
+                let message = "cancelled: the future was dropped before it completed".to_owned();
+                record_failure(&span, Cow::Borrowed("cancelled"), Cow::Borrowed("cancelled"), message);
+            }
+            span.end();
+        }
+    }
+}
+
+fn record_failure(
+    span: &opentelemetry::trace::SpanRef<'_>,
+    error_type: Cow<'static, str>,
+    exception_type: Cow<'static, str>,
+    message: String,
+) {
+    span.set_attribute(KeyValue::new(attr::ERROR_TYPE, error_type));
+    span.add_event(
+        "exception",
+        vec![KeyValue::new("exception.type", exception_type), KeyValue::new("exception.message", message.clone())],
+    );
+    span.set_status(Status::error(message));
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&'static str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "panic with a non-string payload".to_owned()
+    }
+}
+
+/// `{operation} {naming attribute}`, or the operation alone when that attribute is unset.
+fn span_name(operation: Operation, attrs: &Attributes) -> Cow<'static, str> {
+    match attrs.get(operation.naming_attribute()) {
+        Some(Value::String(value)) if !value.as_str().is_empty() => {
+            format!("{} {}", operation.name(), value.as_str()).into()
+        }
+        Some(other @ (Value::I64(_) | Value::F64(_) | Value::Bool(_))) => {
+            format!("{} {}", operation.name(), other).into()
+        }
+        _ => Cow::Borrowed(operation.name()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_names_follow_the_naming_attribute() {
+        let mut attrs = Attributes::new(false);
+        assert_eq!(span_name(Operation::Chat, &attrs), "chat");
+        attrs.set(attr::REQUEST_MODEL, "gpt-4o");
+        assert_eq!(span_name(Operation::Chat, &attrs), "chat gpt-4o");
+        assert_eq!(span_name(Operation::ExecuteTool, &attrs), "execute_tool");
+        attrs.set(attr::TOOL_NAME, "");
+        assert_eq!(span_name(Operation::ExecuteTool, &attrs), "execute_tool");
+    }
+
+    #[test]
+    fn panic_messages_are_read_from_both_payload_kinds() {
+        assert_eq!(panic_message(&"boom"), "boom");
+        assert_eq!(panic_message(&String::from("bang")), "bang");
+        assert_eq!(panic_message(&42_u8), "panic with a non-string payload");
+    }
+}

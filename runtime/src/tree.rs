@@ -1,0 +1,266 @@
+//! Finished spans arranged as the trees they form: for assertions in tests and for the
+//! console output.
+
+use std::fmt::{self, Write as _};
+use std::time::Duration;
+
+use opentelemetry::Value;
+use opentelemetry::trace::{SpanId, SpanKind, Status, TraceId};
+use opentelemetry_sdk::trace::SpanData;
+
+use crate::semconv::attr;
+
+/// Finished spans arranged by parent: each span's children in start order.
+///
+/// A span whose parent is not among the spans is a root. Build one from any spans, or get
+/// one from [`Capture::tree`](crate::testing::Capture::tree).
+#[derive(Debug, Clone)]
+pub struct SpanTree {
+    spans: Vec<SpanData>,
+    roots: Vec<usize>,
+    children: Vec<Vec<usize>>,
+}
+
+impl SpanTree {
+    /// Arranges `spans`.
+    pub fn new(mut spans: Vec<SpanData>) -> SpanTree {
+        spans.sort_by(|a, b| a.start_time.cmp(&b.start_time).then_with(|| a.name.cmp(&b.name)));
+        let mut roots = Vec::new();
+        let mut children = vec![Vec::new(); spans.len()];
+        for (index, span) in spans.iter().enumerate() {
+            let parent = spans.iter().position(|candidate| {
+                candidate.span_context.span_id() == span.parent_span_id
+                    && candidate.span_context.trace_id() == span.span_context.trace_id()
+            });
+            match parent {
+                Some(parent) if span.parent_span_id != SpanId::INVALID => children[parent].push(index),
+                _ => roots.push(index),
+            }
+        }
+        SpanTree { spans, roots, children }
+    }
+
+    /// All spans, in start order.
+    pub fn spans(&self) -> impl Iterator<Item = SpanNode<'_>> {
+        (0..self.spans.len()).map(move |index| SpanNode { tree: self, index })
+    }
+
+    /// How many spans there are.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there is no span.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The spans without a parent among these spans, in start order.
+    pub fn roots(&self) -> Vec<SpanNode<'_>> {
+        self.roots.iter().map(|&index| SpanNode { tree: self, index }).collect()
+    }
+
+    /// The only root. Panics, listing the roots, when there is not exactly one: a test
+    /// helper.
+    pub fn root(&self) -> SpanNode<'_> {
+        match self.roots.as_slice() {
+            [index] => SpanNode { tree: self, index: *index },
+            _ => panic!("expected exactly one root span, found {}:\n{}", self.roots.len(), self),
+        }
+    }
+
+    /// The first span, in start order, named `name`.
+    pub fn find(&self, name: &str) -> Option<SpanNode<'_>> {
+        self.spans().find(|span| span.name() == name)
+    }
+
+    /// Every span named `name`, in start order.
+    pub fn find_all(&self, name: &str) -> Vec<SpanNode<'_>> {
+        self.spans().filter(|span| span.name() == name).collect()
+    }
+
+    /// The names of the spans, indented two spaces a level, one a line: a compact shape
+    /// to compare in tests.
+    ///
+    /// ```text
+    /// invoke_agent research-agent
+    ///   chat gpt-4o
+    ///   execute_tool web_search
+    /// ```
+    pub fn outline(&self) -> String {
+        let mut out = String::new();
+        for root in self.roots() {
+            root.write_outline(&mut out, 0);
+        }
+        out
+    }
+}
+
+/// One span of a [`SpanTree`].
+#[derive(Clone, Copy)]
+pub struct SpanNode<'a> {
+    tree: &'a SpanTree,
+    index: usize,
+}
+
+impl fmt::Debug for SpanNode<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.data(), f)
+    }
+}
+
+impl<'a> SpanNode<'a> {
+    /// The exported span.
+    pub fn data(&self) -> &'a SpanData {
+        &self.tree.spans[self.index]
+    }
+
+    /// The span name.
+    pub fn name(&self) -> &'a str {
+        &self.data().name
+    }
+
+    /// The span kind.
+    pub fn kind(&self) -> SpanKind {
+        self.data().span_kind.clone()
+    }
+
+    /// The span status.
+    pub fn status(&self) -> &'a Status {
+        &self.data().status
+    }
+
+    /// The trace the span belongs to.
+    pub fn trace_id(&self) -> TraceId {
+        self.data().span_context.trace_id()
+    }
+
+    /// The span's id.
+    pub fn span_id(&self) -> SpanId {
+        self.data().span_context.span_id()
+    }
+
+    /// How long the span lasted.
+    pub fn duration(&self) -> Duration {
+        let data = self.data();
+        data.end_time.duration_since(data.start_time).unwrap_or_default()
+    }
+
+    /// The value of attribute `key`.
+    pub fn attr(&self, key: &str) -> Option<&'a Value> {
+        self.data().attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+    }
+
+    /// The value of string attribute `key`.
+    pub fn str_attr(&self, key: &str) -> Option<&'a str> {
+        match self.attr(key)? {
+            Value::String(value) => Some(value.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The value of integer attribute `key`.
+    pub fn int_attr(&self, key: &str) -> Option<i64> {
+        match self.attr(key)? {
+            Value::I64(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The names of the span's events, in order.
+    pub fn event_names(&self) -> Vec<&'a str> {
+        self.data().events.iter().map(|event| event.name.as_ref()).collect()
+    }
+
+    /// The value of attribute `key` of the first event named `event`.
+    pub fn event_attr(&self, event: &str, key: &str) -> Option<&'a Value> {
+        let event = self.data().events.iter().find(|e| e.name == event)?;
+        event.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+    }
+
+    /// The parent span, when it is in the tree.
+    pub fn parent(&self) -> Option<SpanNode<'a>> {
+        let tree = self.tree;
+        tree.children.iter().position(|children| children.contains(&self.index)).map(|index| SpanNode { tree, index })
+    }
+
+    /// The children, in start order.
+    pub fn children(&self) -> Vec<SpanNode<'a>> {
+        let tree = self.tree;
+        tree.children[self.index].iter().map(|&index| SpanNode { tree, index }).collect()
+    }
+
+    /// The first child named `name`.
+    pub fn child(&self, name: &str) -> Option<SpanNode<'a>> {
+        self.children().into_iter().find(|child| child.name() == name)
+    }
+
+    fn write_outline(&self, out: &mut String, depth: usize) {
+        let _ = writeln!(out, "{:indent$}{}", "", self.name(), indent = depth * 2);
+        for child in self.children() {
+            child.write_outline(out, depth + 1);
+        }
+    }
+
+    /// One line: name, duration, and what matters at a glance.
+    fn write_line(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}  {}", self.name(), DisplayDuration(self.duration()))?;
+        if let Some(provider) = self.str_attr(attr::PROVIDER_NAME) {
+            write!(f, "  {provider}")?;
+        }
+        if let Some(model) = self.str_attr(attr::RESPONSE_MODEL) {
+            write!(f, "  model={model}")?;
+        }
+        let input = self.int_attr(attr::USAGE_INPUT_TOKENS);
+        let output = self.int_attr(attr::USAGE_OUTPUT_TOKENS);
+        if input.is_some() || output.is_some() {
+            let show = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            write!(f, "  tokens={}in/{}out", show(input), show(output))?;
+        }
+        if let Status::Error { description } = self.status() {
+            let error_type = self.str_attr(attr::ERROR_TYPE).unwrap_or("error");
+            write!(f, "  ERROR {error_type}: {description}")?;
+        }
+        Ok(())
+    }
+
+    fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str) -> fmt::Result {
+        let children = self.children();
+        for (position, child) in children.iter().enumerate() {
+            let last = position + 1 == children.len();
+            write!(f, "{prefix}{}", if last { "└─ " } else { "├─ " })?;
+            child.write_line(f)?;
+            writeln!(f)?;
+            child.write_subtree(f, &format!("{prefix}{}", if last { "   " } else { "│  " }))?;
+        }
+        Ok(())
+    }
+}
+
+/// The trees, one line a span: name, duration, provider, response model, token counts
+/// and errors.
+impl fmt::Display for SpanTree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for root in self.roots() {
+            root.write_line(f)?;
+            writeln!(f)?;
+            root.write_subtree(f, "")?;
+        }
+        Ok(())
+    }
+}
+
+struct DisplayDuration(Duration);
+
+impl fmt::Display for DisplayDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let micros = self.0.as_micros();
+        if micros < 1_000 {
+            write!(f, "{micros}µs")
+        } else if micros < 1_000_000 {
+            write!(f, "{:.1}ms", micros as f64 / 1_000.0)
+        } else {
+            write!(f, "{:.2}s", micros as f64 / 1_000_000.0)
+        }
+    }
+}
