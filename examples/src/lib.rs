@@ -1,1 +1,138 @@
+//! Shared pieces of the runnable examples: a deterministic in-process chat model with
+//! request and response types that describe themselves to otel-genai.
 
+use std::fmt;
+use std::time::Duration;
+
+use otel_genai::{Attributes, ErrorType, GenAiRequest, GenAiResponse};
+
+/// One chat message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// `system`, `user` or `assistant`.
+    pub role: &'static str,
+    /// The text.
+    pub content: String,
+}
+
+/// A chat completion request.
+#[derive(Debug, Clone)]
+pub struct ChatRequest {
+    /// The model asked for.
+    pub model: String,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Output token limit.
+    pub max_tokens: Option<u32>,
+    /// The conversation so far.
+    pub messages: Vec<Message>,
+}
+
+impl GenAiRequest for ChatRequest {
+    fn record(&self, attrs: &mut Attributes) {
+        attrs.set("gen_ai.request.model", &self.model);
+        attrs.set("gen_ai.request.temperature", self.temperature);
+        attrs.set("gen_ai.request.max_tokens", self.max_tokens);
+    }
+}
+
+/// Token usage of one completion.
+#[derive(Debug, Clone, Copy)]
+pub struct Usage {
+    /// Prompt tokens.
+    pub input_tokens: u32,
+    /// Completion tokens.
+    pub output_tokens: u32,
+}
+
+/// A chat completion.
+#[derive(Debug, Clone)]
+pub struct ChatResponse {
+    /// Provider's id of the completion.
+    pub id: String,
+    /// The model that answered.
+    pub model: String,
+    /// Why generation stopped.
+    pub finish_reasons: Vec<String>,
+    /// The answer.
+    pub text: String,
+    /// Token usage.
+    pub usage: Usage,
+}
+
+impl GenAiResponse for ChatResponse {
+    fn record(&self, attrs: &mut Attributes) {
+        attrs.set("gen_ai.response.id", &self.id);
+        attrs.set("gen_ai.response.model", &self.model);
+        attrs.set("gen_ai.response.finish_reasons", &self.finish_reasons);
+        attrs.set("gen_ai.usage.input_tokens", self.usage.input_tokens);
+        attrs.set("gen_ai.usage.output_tokens", self.usage.output_tokens);
+    }
+}
+
+/// What a model call can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Too many requests.
+    RateLimited,
+    /// The prompt is empty.
+    EmptyPrompt,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::RateLimited => f.write_str("rate limited, retry later"),
+            ApiError::EmptyPrompt => f.write_str("the prompt has no messages"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ErrorType for ApiError {
+    fn error_type(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            ApiError::RateLimited => "rate_limited".into(),
+            ApiError::EmptyPrompt => "invalid_request".into(),
+        }
+    }
+}
+
+/// A deterministic stand-in for a hosted chat model: answers from the prompt, counts a
+/// token a word, and takes a few milliseconds, so a demo needs no network and no key.
+#[derive(Debug, Clone)]
+pub struct LocalModel {
+    /// The model version that "answers".
+    pub version: &'static str,
+    /// How long one completion takes.
+    pub latency: Duration,
+}
+
+impl Default for LocalModel {
+    fn default() -> Self {
+        LocalModel { version: "gpt-4o-2024-08-06", latency: Duration::from_millis(25) }
+    }
+}
+
+impl LocalModel {
+    /// Answers the last user message.
+    pub async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ApiError> {
+        tokio::time::sleep(self.latency).await;
+        let last = request.messages.last().ok_or(ApiError::EmptyPrompt)?;
+        let text = if last.content.starts_with("Plan") {
+            "1. search: rust opentelemetry genai\n2. search: semantic conventions agents".to_owned()
+        } else {
+            format!("Summary: {}", last.content.split_whitespace().take(12).collect::<Vec<_>>().join(" "))
+        };
+        let input_tokens = request.messages.iter().map(|m| m.content.split_whitespace().count() as u32).sum();
+        let output_tokens = text.split_whitespace().count() as u32;
+        Ok(ChatResponse {
+            id: format!("chatcmpl-{:08x}", input_tokens * 7919 + output_tokens),
+            model: self.version.to_owned(),
+            finish_reasons: vec!["stop".to_owned()],
+            text,
+            usage: Usage { input_tokens, output_tokens },
+        })
+    }
+}

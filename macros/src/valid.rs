@@ -165,26 +165,26 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
         attributes: Vec::new(),
     };
 
-    if let Some(arg) = find("crate") {
-        if let Some(path) = expr_value(arg, errors) {
-            match path {
-                Expr::Path(path) if path.qself.is_none() => args.krate = path.path.to_token_stream(),
-                other => errors.spanned(other, "`crate` takes a path, such as `crate = my_sdk::otel_genai`"),
-            }
+    if let Some(arg) = find("crate")
+        && let Some(path) = expr_value(arg, errors)
+    {
+        match path {
+            Expr::Path(path) if path.qself.is_none() => args.krate = path.path.to_token_stream(),
+            other => errors.spanned(other, "`crate` takes a path, such as `crate = my_sdk::otel_genai`"),
         }
     }
-    if let Some(arg) = find("operation") {
-        if let Some(value) = expr_value(arg, errors) {
-            match string_literal(value).map(|lit| (lit.value(), lit)) {
-                Some((text, _)) if text == "chat" => args.operation = "Chat",
-                Some((text, _)) if text == "text_completion" => args.operation = "TextCompletion",
-                Some((text, _)) if text == "generate_content" => args.operation = "GenerateContent",
-                Some((text, lit)) => errors.spanned(
-                    lit,
-                    format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
-                ),
-                None => errors.spanned(value, "`operation` takes a string literal: \"chat\", \"text_completion\" or \"generate_content\""),
-            }
+    if let Some(arg) = find("operation")
+        && let Some(value) = expr_value(arg, errors)
+    {
+        match string_literal(value).map(|lit| (lit.value(), lit)) {
+            Some((text, _)) if text == "chat" => args.operation = "Chat",
+            Some((text, _)) if text == "text_completion" => args.operation = "TextCompletion",
+            Some((text, _)) if text == "generate_content" => args.operation = "GenerateContent",
+            Some((text, lit)) => errors.spanned(
+                lit,
+                format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
+            ),
+            None => errors.spanned(value, "`operation` takes a string literal: \"chat\", \"text_completion\" or \"generate_content\""),
         }
     }
     if let Some(arg) = find("remote") {
@@ -216,24 +216,28 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
             AttrValue::Str(name, function.sig.ident.span()),
         ));
     }
-    if kind.describes_itself() && find("description").is_none() {
-        if let Some(doc) = function.doc() {
-            args.attributes.push((
-                kind.attribute_of("description").unwrap_or_default().to_owned(),
-                AttrValue::Str(doc, Span::call_site()),
-            ));
-        }
+    if kind.describes_itself()
+        && find("description").is_none()
+        && let Some(doc) = function.doc()
+    {
+        args.attributes.push((
+            kind.attribute_of("description").unwrap_or_default().to_owned(),
+            AttrValue::Str(doc, Span::call_site()),
+        ));
     }
     for arg in &raw.0 {
         let name = arg.name.to_string();
+        if !kind.accepted().contains(&name.as_str()) {
+            continue;
+        }
         if name == "server" {
             if let Some(value) = expr_value(arg, errors) {
                 server_attributes(value, find("server_address").or(find("server_port")), &mut args, errors);
             }
-        } else if let Some(key) = kind.attribute_of(&name).filter(|_| kind.accepted().contains(&name.as_str())) {
-            if let Some(value) = expr_value(arg, errors) {
-                args.attributes.push((key.to_owned(), AttrValue::Expr(value.clone())));
-            }
+        } else if let Some(key) = kind.attribute_of(&name)
+            && let Some(value) = expr_value(arg, errors)
+        {
+            args.attributes.push((key.to_owned(), AttrValue::Expr(value.clone())));
         }
     }
     if let Some(arg) = find("attributes") {
@@ -263,10 +267,10 @@ fn check_function(kind: MacroKind, function: &Function, errors: &mut Errors) {
     if let Some(variadic) = &sig.variadic {
         errors.spanned(variadic, format_args!("`#[{}]` cannot go on a variadic function", kind.macro_name()));
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        if matches!(**ty, syn::Type::Never(_)) {
-            errors.spanned(ty, format_args!("`#[{}]` cannot go on a function that never returns", kind.macro_name()));
-        }
+    if let ReturnType::Type(_, ty) = &sig.output
+        && matches!(**ty, syn::Type::Never(_))
+    {
+        errors.spanned(ty, format_args!("`#[{}]` cannot go on a function that never returns", kind.macro_name()));
     }
 }
 

@@ -63,10 +63,10 @@ impl Drop for Telemetry {
 /// ```
 pub fn init() -> Result<Telemetry, InitError> {
     for variable in ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] {
-        if let Ok(endpoint) = std::env::var(variable) {
-            if !endpoint.trim().is_empty() {
-                return Err(InitError::OtlpUnavailable { variable, endpoint });
-            }
+        if let Ok(endpoint) = std::env::var(variable)
+            && !endpoint.trim().is_empty()
+        {
+            return Err(InitError::OtlpUnavailable { variable, endpoint });
         }
     }
     let tracer_provider = SdkTracerProvider::builder().with_span_processor(ConsoleTreeProcessor::default()).build();

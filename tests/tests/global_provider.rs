@@ -1,0 +1,99 @@
+//! The global provider is looked up when each span starts: one installed after the first
+//! instrumented call is honoured, and samplers see the start attributes.
+//!
+//! One test function: the global provider is process-wide state.
+
+use std::sync::{Arc, Mutex};
+
+use opentelemetry::trace::{Link, SpanKind, TraceContextExt};
+use opentelemetry::{Context, KeyValue, Value};
+use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, SdkTracerProvider, ShouldSample};
+use otel_genai::testing::Capture;
+use otel_genai::{Attributes, GenAiRequest, gen_ai_chat, tool};
+
+struct Request {
+    model: &'static str,
+}
+
+impl GenAiRequest for Request {
+    fn record(&self, attrs: &mut Attributes) {
+        attrs.set("gen_ai.request.model", self.model);
+    }
+}
+
+#[gen_ai_chat(provider = "openai", request = req, server = "api.openai.com:443")]
+fn chat(req: &Request) -> u8 {
+    let _ = req;
+    1
+}
+
+#[tool]
+fn ping() -> bool {
+    true
+}
+
+/// A span name and the attributes the sampler was shown.
+type SamplingCall = (String, Vec<KeyValue>);
+
+/// Records what it was asked, keeps only `chat` spans.
+#[derive(Debug, Clone, Default)]
+struct RecordingSampler {
+    seen: Arc<Mutex<Vec<SamplingCall>>>,
+}
+
+impl ShouldSample for RecordingSampler {
+    fn should_sample(
+        &self,
+        parent: Option<&Context>,
+        _trace_id: opentelemetry::trace::TraceId,
+        name: &str,
+        _kind: &SpanKind,
+        attributes: &[KeyValue],
+        _links: &[Link],
+    ) -> SamplingResult {
+        self.seen.lock().unwrap().push((name.to_owned(), attributes.to_vec()));
+        let keep = name.starts_with("chat");
+        SamplingResult {
+            decision: if keep { SamplingDecision::RecordAndSample } else { SamplingDecision::Drop },
+            attributes: Vec::new(),
+            trace_state: parent.map(|cx| cx.span().span_context().trace_state().clone()).unwrap_or_default(),
+        }
+    }
+}
+
+#[test]
+fn the_global_provider_is_read_at_span_time() {
+    // No provider yet: the calls work and record nothing anywhere.
+    assert_eq!(chat(&Request { model: "gpt-4o" }), 1);
+
+    // A provider installed after the first call is honoured.
+    let capture = Capture::install_global();
+    assert!(ping());
+    let tree = capture.tree();
+    assert_eq!(tree.outline(), "execute_tool ping\n");
+    assert_eq!(tree.root().data().instrumentation_scope.name(), "otel-genai");
+
+    // A provider the application built itself, with its own sampler, works too, and the
+    // sampler sees the start attributes.
+    let sampler = RecordingSampler::default();
+    let provider = SdkTracerProvider::builder().with_sampler(sampler.clone()).build();
+    opentelemetry::global::set_tracer_provider(provider.clone());
+    assert_eq!(chat(&Request { model: "gpt-4o" }), 1);
+    assert!(ping());
+    let seen = sampler.seen.lock().unwrap().clone();
+    let names: Vec<&str> = seen.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["chat gpt-4o", "execute_tool ping"]);
+    let chat_attributes = &seen[0].1;
+    let value = |key: &str| chat_attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| kv.value.clone());
+    assert_eq!(value("gen_ai.operation.name"), Some(Value::from("chat")));
+    assert_eq!(value("gen_ai.provider.name"), Some(Value::from("openai")));
+    assert_eq!(value("gen_ai.request.model"), Some(Value::from("gpt-4o")));
+    assert_eq!(value("server.address"), Some(Value::from("api.openai.com")));
+    assert_eq!(value("server.port"), Some(Value::I64(443)));
+    let ping_attributes = &seen[1].1;
+    assert!(ping_attributes.contains(&KeyValue::new("gen_ai.tool.name", "ping")));
+    assert!(ping_attributes.contains(&KeyValue::new("gen_ai.tool.type", "function")));
+    // The earlier capture no longer receives spans.
+    assert_eq!(capture.tree().len(), 1);
+    let _ = provider.shutdown();
+}
