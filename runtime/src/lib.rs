@@ -61,8 +61,7 @@ mod attributes;
 mod content;
 mod describe;
 mod init;
-#[doc(hidden)]
-pub mod probe;
+mod probe;
 mod semconv;
 mod span;
 pub mod testing;
@@ -75,7 +74,6 @@ pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
 pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
 pub use otel_genai_macros::{agent, embeddings, gen_ai_chat, retrieval, tool, workflow};
 pub use semconv::{Operation, SCHEMA_URL, attr};
-pub use span::SpanGuard;
 pub use tracer::scope;
 pub use tree::{SpanNode, SpanTree};
 
@@ -84,8 +82,11 @@ pub use tree::{SpanNode, SpanTree};
 pub mod __private {
     pub use crate::__record_outcome as record_outcome;
     pub use crate::Operation;
-    pub use crate::SpanGuard;
-    pub use crate::probe;
+    pub use crate::probe::{
+        CodedError, DebuggedError, DisplayedError, ErrorProbe, NamedError, OpaqueError, Probe, RecordResponse,
+        ResponseProbe, SkipResponse, SplitOutcome, SplitPlain, type_name_of,
+    };
+    pub use crate::span::SpanGuard;
     pub use crate::{Attributes, GenAiRequest, ToAttributeValue};
     pub use core::option::Option;
     pub use opentelemetry::trace::SpanKind;

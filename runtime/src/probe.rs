@@ -9,7 +9,8 @@
 use std::borrow::Cow;
 use std::fmt::{Debug, Display};
 
-use crate::{ErrorType, GenAiResponse, SpanGuard};
+use crate::span::SpanGuard;
+use crate::{ErrorType, GenAiResponse};
 
 /// A returned value being looked at.
 pub struct Probe<'a, T: ?Sized>(pub &'a T);
@@ -161,19 +162,19 @@ pub fn type_name_of<E: ?Sized>(_: &E) -> &'static str {
 macro_rules! __record_outcome {
     ($span:ident, $out:expr) => {{
         #[allow(unused_imports)]
-        use $crate::__private::probe::{
+        use $crate::__private::{
             CodedError as _, DebuggedError as _, DisplayedError as _, NamedError as _, OpaqueError as _,
             RecordResponse as _, SkipResponse as _, SplitOutcome as _, SplitPlain as _,
         };
-        let (value, error) = (&&$crate::__private::probe::Probe($out)).split_outcome();
+        let (value, error) = (&&$crate::__private::Probe($out)).split_outcome();
         if let $crate::__private::Option::Some(value) = value {
-            (&&$crate::__private::probe::ResponseProbe(value)).record_response(&mut $span);
+            (&&$crate::__private::ResponseProbe(value)).record_response(&mut $span);
         }
         if let $crate::__private::Option::Some(error) = error {
             $span.record_error(
-                (&&$crate::__private::probe::ErrorProbe(error)).probe_error_type(),
-                $crate::__private::probe::type_name_of(error),
-                || (&&&$crate::__private::probe::ErrorProbe(error)).probe_error_message(),
+                (&&$crate::__private::ErrorProbe(error)).probe_error_type(),
+                $crate::__private::type_name_of(error),
+                || (&&&$crate::__private::ErrorProbe(error)).probe_error_message(),
             );
         }
         $span.end();

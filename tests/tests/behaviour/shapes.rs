@@ -256,3 +256,20 @@ async fn instrumented_futures_stay_send() {
     assert_eq!(handle.await.unwrap(), 4);
     assert_eq!(capture.tree().root().name(), "invoke_agent spawned");
 }
+
+/// A crate that re-exports otel-genai under its own name.
+mod my_sdk {
+    pub use otel_genai as telemetry;
+}
+
+#[my_sdk::telemetry::tool(crate = my_sdk::telemetry)]
+fn through_a_reexport() -> u8 {
+    3
+}
+
+#[test]
+fn the_runtime_can_be_reached_through_a_reexport() {
+    let capture = Capture::new();
+    assert_eq!(capture.in_scope(through_a_reexport), 3);
+    assert_eq!(capture.tree().root().name(), "execute_tool through_a_reexport");
+}
