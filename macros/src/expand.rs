@@ -6,7 +6,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::{Ident, ReturnType, Type};
 
 use crate::item::Function;
-use crate::valid::{AttrValue, SpanArgs};
+use crate::valid::{AttrValue, SpanArgs, StartAttribute};
 
 pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let Function { attrs, vis, sig, body } = function;
@@ -25,10 +25,19 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
             #private::record_request(#describe, &(#request));
         }
     });
-    let sets = attributes.iter().map(|(key, value)| match value {
-        AttrValue::Expr(expr) => quote! { #describe.set(#key, &(#expr)); },
-        AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.set(#key, #text); },
-        AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.set(#key, #number); },
+    let sets = attributes.iter().map(|StartAttribute { key, value }| {
+        let name = &key.name;
+        let method = Ident::new(key.setter.method(), Span::call_site());
+        let set = match value {
+            AttrValue::Expr(expr) => quote! { #describe.#method(#name, &(#expr)); },
+            AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.#method(#name, #text); },
+            AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.#method(#name, &#number); },
+        };
+        if key.content {
+            quote! { if #describe.capture_content() { #set } }
+        } else {
+            set
+        }
     });
     let start = quote! {
         let mut #span = #private::SpanGuard::start(

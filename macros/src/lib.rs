@@ -3,9 +3,11 @@
 //! and holds the runtime their expansion calls.
 
 mod args;
+mod conventions;
 mod ctxt;
 mod expand;
 mod item;
+mod keys;
 mod suggest;
 mod valid;
 

@@ -9,6 +9,7 @@ use syn::{Expr, ExprLit, Ident, Lit, LitStr, ReturnType};
 use crate::args::{RawArg, RawArgs, RawValue};
 use crate::ctxt::Errors;
 use crate::item::Function;
+use crate::keys::{CheckedKey, Place, check_key, check_literal};
 use crate::suggest::closest;
 
 /// Which span macro is expanding.
@@ -106,6 +107,14 @@ impl MacroKind {
         })
     }
 
+    /// The argument of this macro that sets `attribute`, if any.
+    fn argument_setting(self, attribute: &str) -> Option<&'static str> {
+        if matches!(attribute, "server.address" | "server.port") && self.accepted().contains(&"server") {
+            return Some(if attribute == "server.address" { "server_address" } else { "server_port" });
+        }
+        self.accepted().iter().copied().find(|argument| self.attribute_of(argument) == Some(attribute))
+    }
+
     fn names_itself(self) -> bool {
         matches!(self, MacroKind::Agent | MacroKind::Workflow | MacroKind::Tool)
     }
@@ -125,6 +134,12 @@ pub(crate) enum AttrValue {
     Int(u16, Span),
 }
 
+/// One start attribute, checked.
+pub(crate) struct StartAttribute {
+    pub(crate) key: CheckedKey,
+    pub(crate) value: AttrValue,
+}
+
 /// Everything the expansion needs.
 pub(crate) struct SpanArgs {
     pub(crate) krate: TokenStream,
@@ -132,7 +147,7 @@ pub(crate) struct SpanArgs {
     pub(crate) client: bool,
     pub(crate) request: Option<Expr>,
     /// Start attributes, later entries overriding earlier ones.
-    pub(crate) attributes: Vec<(String, AttrValue)>,
+    pub(crate) attributes: Vec<StartAttribute>,
 }
 
 pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, errors: &mut Errors) -> SpanArgs {
@@ -211,19 +226,15 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
 
     if kind.names_itself() && find("name").is_none() {
         let name = function.sig.ident.unraw().to_string();
-        args.attributes.push((
-            kind.attribute_of("name").unwrap_or_default().to_owned(),
-            AttrValue::Str(name, function.sig.ident.span()),
-        ));
+        let at = function.sig.ident.to_token_stream();
+        push_known(&mut args, kind.attribute_of("name"), &at, AttrValue::Str(name, function.sig.ident.span()), errors);
     }
     if kind.describes_itself()
         && find("description").is_none()
         && let Some(doc) = function.doc()
     {
-        args.attributes.push((
-            kind.attribute_of("description").unwrap_or_default().to_owned(),
-            AttrValue::Str(doc, Span::call_site()),
-        ));
+        let at = function.sig.ident.to_token_stream();
+        push_known(&mut args, kind.attribute_of("description"), &at, AttrValue::Str(doc, Span::call_site()), errors);
     }
     for arg in &raw.0 {
         let name = arg.name.to_string();
@@ -236,24 +247,52 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
             }
         } else if let Some(key) = kind.attribute_of(&name)
             && let Some(value) = expr_value(arg, errors)
+            && let Some(key) = check_key(key, &arg.name.to_token_stream(), Place::SpanStart, errors)
         {
-            args.attributes.push((key.to_owned(), AttrValue::Expr(value.clone())));
+            check_literal(&key, value, errors);
+            args.attributes.push(StartAttribute { key, value: AttrValue::Expr(value.clone()) });
         }
     }
     if let Some(arg) = find("attributes") {
         match &arg.value {
             RawValue::List(entries) => {
                 for (index, entry) in entries.iter().enumerate() {
-                    if entries[..index].iter().any(|earlier| earlier.key.name == entry.key.name) {
-                        errors.spanned(&entry.key.tokens, format_args!("duplicate attribute `{}`", entry.key.name));
+                    let name = &entry.key.name;
+                    let at = &entry.key.tokens;
+                    if entries[..index].iter().any(|earlier| &earlier.key.name == name) {
+                        errors.spanned(at, format_args!("duplicate attribute `{name}`"));
+                        continue;
                     }
-                    args.attributes.push((entry.key.name.clone(), AttrValue::Expr(entry.value.clone())));
+                    if name == "gen_ai.operation.name" {
+                        errors.spanned(at, format_args!("`{name}` is set by `#[{}]` itself", kind.macro_name()));
+                        continue;
+                    }
+                    if let Some(argument) = kind.argument_setting(name) {
+                        errors.spanned(
+                            at,
+                            format_args!(
+                                "`{name}` is set by the `{argument}` argument; write `{argument} = ...` instead"
+                            ),
+                        );
+                        continue;
+                    }
+                    if let Some(key) = check_key(name, at, Place::SpanStart, errors) {
+                        check_literal(&key, &entry.value, errors);
+                        args.attributes.push(StartAttribute { key, value: AttrValue::Expr(entry.value.clone()) });
+                    }
                 }
             }
             _ => errors.at(arg.name.span(), "`attributes` takes a list: `attributes(app.tier = \"gold\", ...)`"),
         }
     }
     args
+}
+
+/// Records a value the macro computed itself for a name it chose.
+fn push_known(args: &mut SpanArgs, key: Option<&str>, at: &TokenStream, value: AttrValue, errors: &mut Errors) {
+    if let Some(key) = key.and_then(|key| check_key(key, at, Place::SpanStart, errors)) {
+        args.attributes.push(StartAttribute { key, value });
+    }
 }
 
 fn check_function(kind: MacroKind, function: &Function, errors: &mut Errors) {
@@ -321,9 +360,10 @@ fn server_attributes(value: &Expr, conflicting: Option<&RawArg>, args: &mut Span
     };
     match split_server(&literal.value()) {
         Ok((host, port)) => {
-            args.attributes.push(("server.address".to_owned(), AttrValue::Str(host, literal.span())));
+            let at = literal.to_token_stream();
+            push_known(args, Some("server.address"), &at, AttrValue::Str(host, literal.span()), errors);
             if let Some(port) = port {
-                args.attributes.push(("server.port".to_owned(), AttrValue::Int(port, literal.span())));
+                push_known(args, Some("server.port"), &at, AttrValue::Int(port, literal.span()), errors);
             }
         }
         Err(problem) => errors.spanned(literal, problem),

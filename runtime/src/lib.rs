@@ -59,6 +59,18 @@
 
 mod attributes;
 mod content;
+/// The pinned OpenTelemetry GenAI conventions as a typed table: every attribute with its
+/// type, enum members, stability and phase, the deprecated names and their replacements,
+/// and the requirement levels of each span definition. The macros check against the same
+/// table when your code compiles.
+///
+/// ```
+/// use otel_genai::conventions::{attribute, deprecation, ValueType};
+///
+/// assert_eq!(attribute("gen_ai.request.temperature").unwrap().ty, ValueType::Double);
+/// assert_eq!(deprecation("gen_ai.system").unwrap().replacement, Some("gen_ai.provider.name"));
+/// ```
+pub mod conventions;
 mod describe;
 mod init;
 mod probe;
@@ -67,15 +79,18 @@ mod span;
 pub mod testing;
 mod tracer;
 mod tree;
+mod typed_values;
 
 pub use attributes::{ArrayElement, Attributes, ToAttributeValue};
 pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_content};
+pub use conventions::SCHEMA_URL;
 pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
 pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
 pub use otel_genai_macros::{agent, embeddings, gen_ai_chat, retrieval, tool, workflow};
-pub use semconv::{Operation, SCHEMA_URL, attr};
+pub use semconv::{Operation, attr};
 pub use tracer::scope;
 pub use tree::{SpanNode, SpanTree};
+pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};
 
 /// What the macros' generated code calls. Not public API: it may change in any release.
 #[doc(hidden)]
@@ -95,4 +110,19 @@ pub mod __private {
     pub fn record_request<R: GenAiRequest + ?Sized>(attrs: &mut Attributes, request: &R) {
         request.record(attrs);
     }
+}
+
+/// Records `value` as written, for an attribute whose well-known values it resembles.
+///
+/// The conventions' enums are open: `provider = "my-gateway"` is fine as it is. A value one
+/// typo away from a well-known one (`provider = "opneai"`) is a compile error, because it
+/// is almost always a mistake; wrap it to say that it is not.
+///
+/// ```
+/// #[otel_genai::gen_ai_chat(provider = otel_genai::custom_value("openai-compatible"), model = "local")]
+/// fn complete() {}
+/// # complete();
+/// ```
+pub const fn custom_value(value: &'static str) -> &'static str {
+    value
 }

@@ -35,10 +35,10 @@ impl SpanGuard {
     pub fn start(operation: Operation, kind: SpanKind, describe: impl FnOnce(&mut Attributes)) -> SpanGuard {
         let parent = Context::current();
         let mut attrs = Attributes::with_capacity(START_CAPACITY, content::capture_enabled());
-        attrs.set(attr::OPERATION_NAME, operation.name());
+        attrs.set(attr::GEN_AI_OPERATION_NAME, operation.name());
         describe(&mut attrs);
         if operation == Operation::ExecuteTool {
-            attrs.set_default(attr::TOOL_TYPE, "function");
+            attrs.set_default(attr::GEN_AI_TOOL_TYPE, "function");
         }
         let name = span_name(operation, &attrs);
         let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
@@ -174,10 +174,10 @@ mod tests {
     fn span_names_follow_the_naming_attribute() {
         let mut attrs = Attributes::new(false);
         assert_eq!(span_name(Operation::Chat, &attrs), "chat");
-        attrs.set(attr::REQUEST_MODEL, "gpt-4o");
+        attrs.set(attr::GEN_AI_REQUEST_MODEL, "gpt-4o");
         assert_eq!(span_name(Operation::Chat, &attrs), "chat gpt-4o");
         assert_eq!(span_name(Operation::ExecuteTool, &attrs), "execute_tool");
-        attrs.set(attr::TOOL_NAME, "");
+        attrs.set(attr::GEN_AI_TOOL_NAME, "");
         assert_eq!(span_name(Operation::ExecuteTool, &attrs), "execute_tool");
     }
 

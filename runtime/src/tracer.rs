@@ -7,7 +7,7 @@ use opentelemetry::global::{self, BoxedTracer};
 use opentelemetry::trace::TracerProvider;
 use opentelemetry::{Context, InstrumentationScope};
 
-use crate::semconv::SCHEMA_URL;
+use crate::conventions::SCHEMA_URL;
 
 /// The instrumentation scope of every span: `otel-genai`, this crate's version, and the
 /// schema URL of the pinned conventions.

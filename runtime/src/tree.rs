@@ -205,14 +205,14 @@ impl<'a> SpanNode<'a> {
     /// One line: name, duration, and what matters at a glance.
     fn write_line(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}  {}", self.name(), DisplayDuration(self.duration()))?;
-        if let Some(provider) = self.str_attr(attr::PROVIDER_NAME) {
+        if let Some(provider) = self.str_attr(attr::GEN_AI_PROVIDER_NAME) {
             write!(f, "  {provider}")?;
         }
-        if let Some(model) = self.str_attr(attr::RESPONSE_MODEL) {
+        if let Some(model) = self.str_attr(attr::GEN_AI_RESPONSE_MODEL) {
             write!(f, "  model={model}")?;
         }
-        let input = self.int_attr(attr::USAGE_INPUT_TOKENS);
-        let output = self.int_attr(attr::USAGE_OUTPUT_TOKENS);
+        let input = self.int_attr(attr::GEN_AI_USAGE_INPUT_TOKENS);
+        let output = self.int_attr(attr::GEN_AI_USAGE_OUTPUT_TOKENS);
         if input.is_some() || output.is_some() {
             let show = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
             write!(f, "  tokens={}in/{}out", show(input), show(output))?;
