@@ -5,6 +5,8 @@
 mod args;
 mod conventions;
 mod ctxt;
+mod derive;
+mod event;
 mod expand;
 mod item;
 mod keys;
@@ -15,6 +17,7 @@ use proc_macro::TokenStream;
 
 use crate::args::RawArgs;
 use crate::ctxt::{Errors, fallback};
+use crate::derive::Describes;
 use crate::item::Item;
 use crate::valid::MacroKind;
 
@@ -55,6 +58,30 @@ pub fn workflow(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn tool(args: TokenStream, item: TokenStream) -> TokenStream {
     span_macro(MacroKind::Tool, args, item)
+}
+
+/// Implements `GenAiRequest`: the struct's fields become start attributes.
+///
+/// See the `otel-genai` crate for the field options and examples.
+#[proc_macro_derive(GenAiRequest, attributes(gen_ai))]
+pub fn derive_gen_ai_request(input: TokenStream) -> TokenStream {
+    derive::derive(Describes::Request, input.into()).into()
+}
+
+/// Implements `GenAiResponse`: the struct's fields become response attributes.
+///
+/// See the `otel-genai` crate for the field options and examples.
+#[proc_macro_derive(GenAiResponse, attributes(gen_ai))]
+pub fn derive_gen_ai_response(input: TokenStream) -> TokenStream {
+    derive::derive(Describes::Response, input.into()).into()
+}
+
+/// Records an event on the current span: `reasoning!("plan ready", steps = plan.len())`.
+///
+/// See the `otel-genai` crate for examples.
+#[proc_macro]
+pub fn reasoning(input: TokenStream) -> TokenStream {
+    event::reasoning(input.into()).into()
 }
 
 fn span_macro(kind: MacroKind, args: TokenStream, item: TokenStream) -> TokenStream {

@@ -86,7 +86,9 @@ pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_cont
 pub use conventions::SCHEMA_URL;
 pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
 pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
-pub use otel_genai_macros::{agent, embeddings, gen_ai_chat, retrieval, tool, workflow};
+pub use otel_genai_macros::{
+    GenAiRequest, GenAiResponse, agent, embeddings, gen_ai_chat, reasoning, retrieval, tool, workflow,
+};
 pub use semconv::{Operation, attr};
 pub use tracer::scope;
 pub use tree::{SpanNode, SpanTree};
@@ -105,6 +107,19 @@ pub mod __private {
     pub use crate::{Attributes, GenAiRequest, ToAttributeValue};
     pub use core::option::Option;
     pub use opentelemetry::trace::SpanKind;
+
+    /// Adds an event to the current span, if it is recorded.
+    pub fn record_event(name: impl Into<std::borrow::Cow<'static, str>>, describe: impl FnOnce(&mut Attributes)) {
+        opentelemetry::Context::map_current(|cx| {
+            use opentelemetry::trace::TraceContextExt as _;
+            let span = cx.span();
+            if span.is_recording() {
+                let mut attrs = Attributes::new(crate::content::capture_enabled());
+                describe(&mut attrs);
+                span.add_event(name, attrs.into_vec());
+            }
+        });
+    }
 
     /// Records the request's attributes (through any reference).
     pub fn record_request<R: GenAiRequest + ?Sized>(attrs: &mut Attributes, request: &R) {
