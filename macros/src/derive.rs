@@ -2,7 +2,7 @@
 //! attributes its `record` writes, each checked against the conventions.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
 use syn::{Data, DeriveInput, Ident, Index, LitStr, Member, Token, Type};
@@ -110,7 +110,10 @@ pub(crate) fn derive(describes: Describes, input: TokenStream) -> TokenStream {
                 check_field_type(&key, &field_name, &field.ty, &mut errors);
                 let method = Ident::new(key.setter.method(), Span::call_site());
                 let key_name = &key.name;
-                let set = quote! { #attrs.#method(#key_name, &self.#member); };
+                let ty = &field.ty;
+                let span = ty.to_token_stream().into_iter().next().map_or_else(Span::call_site, |tree| tree.span());
+                let value = quote_spanned!(span=> &self.#member);
+                let set = quote! { #attrs.#method(#key_name, #value); };
                 body.push(if key.content {
                     quote! { if #attrs.capture_content() { #set } }
                 } else {

@@ -9,7 +9,7 @@ use syn::{Expr, Ident, Token};
 
 use crate::args::AttributeEntry;
 use crate::ctxt::Errors;
-use crate::keys::{Place, check_key, check_literal};
+use crate::keys::{Place, check_key, check_literal, value_ref};
 
 struct EventArgs {
     name: Expr,
@@ -49,8 +49,8 @@ pub(crate) fn reasoning(input: TokenStream) -> TokenStream {
         let Some(key) = check_key(name, &entry.key.tokens, Place::Event, &mut errors) else { continue };
         check_literal(&key, &entry.value, &mut errors);
         let method = Ident::new(key.setter.method(), Span::call_site());
-        let value = &entry.value;
-        let set = quote! { #attrs.#method(#name, &(#value)); };
+        let value = value_ref(&entry.value);
+        let set = quote! { #attrs.#method(#name, #value); };
         sets.push(if key.content {
             quote! { if #attrs.capture_content() { #set } }
         } else {

@@ -1,11 +1,12 @@
 //! Code generation: the function keeps its signature and attributes; its body runs inside
 //! a span the runtime starts, attaches and ends.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Ident, ReturnType, Type};
 
 use crate::item::Function;
+use crate::keys::value_ref;
 use crate::valid::{AttrValue, SpanArgs, StartAttribute};
 
 pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
@@ -29,7 +30,10 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         let name = &key.name;
         let method = Ident::new(key.setter.method(), Span::call_site());
         let set = match value {
-            AttrValue::Expr(expr) => quote! { #describe.#method(#name, &(#expr)); },
+            AttrValue::Expr(expr) => {
+                let value = value_ref(expr);
+                quote! { #describe.#method(#name, #value); }
+            }
             AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.#method(#name, #text); },
             AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.#method(#name, &#number); },
         };
@@ -57,14 +61,21 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         quote! { #span.run_sync(move || { #pin_output #body }) }
     };
 
-    quote! {
-        #(#attrs)*
-        #vis #sig {
+    let mut block = Group::new(
+        Delimiter::Brace,
+        quote! {
             #start
             let #output = #run;
             #private::record_outcome!(#span, &#output);
             #output
-        }
+        },
+    );
+    // The item keeps the user's spans end to end, so lints such as `dead_code` still
+    // report on it as on any hand-written function.
+    block.set_span(body_span(&body));
+    quote! {
+        #(#attrs)*
+        #vis #sig #block
     }
 }
 
@@ -101,4 +112,8 @@ fn contains_impl_trait(ty: &Type) -> bool {
 
 fn request_span(request: &syn::Expr) -> Span {
     request.to_token_stream().into_iter().next().map_or_else(Span::call_site, |tree| tree.span())
+}
+
+fn body_span(body: &TokenStream) -> Span {
+    body.clone().into_iter().next().map_or_else(Span::call_site, |tree| tree.span())
 }

@@ -55,7 +55,7 @@ fn describe_non_function(input: ParseStream) -> &'static str {
         "a struct"
     } else if input.peek(Token![enum]) {
         "an enum"
-    } else if input.peek(Token![extern]) {
+    } else if input.peek(Token![extern]) || (input.peek(Token![unsafe]) && input.peek2(Token![extern])) {
         "an `extern` block"
     } else if input.peek(Token![impl]) {
         "an `impl` block"

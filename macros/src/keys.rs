@@ -49,6 +49,14 @@ impl Setter {
     }
 }
 
+/// `&(value)` spanned at the value's first token, so that a value whose type does not
+/// fit is reported at the user's expression or field, not at the macro.
+pub(crate) fn value_ref(value: &impl ToTokens) -> TokenStream {
+    let tokens = value.to_token_stream();
+    let span = tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |tree| tree.span());
+    quote::quote_spanned!(span=> &(#tokens))
+}
+
 /// A name that passed the checks.
 pub(crate) struct CheckedKey {
     pub(crate) name: String,
@@ -63,7 +71,10 @@ pub(crate) fn check_key(name: &str, at: &TokenStream, place: Place, errors: &mut
     if let Some(deprecated) = conventions::deprecation(name) {
         let message = match deprecated.replacement {
             Some(replacement) => format!("`{name}` is deprecated: use `{replacement}` instead"),
-            None => format!("`{name}` is deprecated and has no replacement: {}", deprecated.note),
+            None if name == "gen_ai.prompt" || name == "gen_ai.completion" => format!(
+                "`{name}` is deprecated and has no replacement; message content is recorded as `gen_ai.input.messages` and `gen_ai.output.messages` when content capture is on"
+            ),
+            None => format!("`{name}` is deprecated and has no replacement"),
         };
         errors.spanned(at, message);
         return None;

@@ -4,6 +4,8 @@
 
 mod args;
 mod conventions;
+#[cfg(test)]
+mod conventions_tests;
 mod ctxt;
 mod derive;
 mod event;

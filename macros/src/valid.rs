@@ -371,6 +371,11 @@ fn server_attributes(value: &Expr, conflicting: Option<&RawArg>, args: &mut Span
 }
 
 fn split_server(text: &str) -> Result<(String, Option<u16>), String> {
+    if let Some((scheme, _)) = text.split_once("://") {
+        return Err(format!(
+            "`{text}` is a URL; write the host and port without `{scheme}://`, such as \"api.openai.com:443\""
+        ));
+    }
     let (host, port) = if let Some(rest) = text.strip_prefix('[') {
         // [IPv6]:port
         let Some((host, after)) = rest.split_once(']') else {

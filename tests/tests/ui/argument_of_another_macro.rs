@@ -1,0 +1,4 @@
+#[otel_genai::tool(provider = "openai")]
+fn lookup() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[otel_genai::gen_ai_chat(provider = "openai", model)]
+fn complete() {}
+
+fn main() {}

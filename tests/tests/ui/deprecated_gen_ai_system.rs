@@ -1,0 +1,4 @@
+#[otel_genai::agent(attributes(gen_ai.system = "openai"))]
+fn run() {}
+
+fn main() {}

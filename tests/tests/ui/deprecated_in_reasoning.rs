@@ -1,0 +1,3 @@
+fn main() {
+    otel_genai::reasoning!("answer", gen_ai.usage.completion_tokens = 3);
+}

@@ -1,0 +1,6 @@
+#[derive(otel_genai::GenAiRequest)]
+enum Request {
+    Chat,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[otel_genai::tool]
+struct Lookup;
+
+fn main() {}

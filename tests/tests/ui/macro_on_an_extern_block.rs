@@ -1,0 +1,6 @@
+#[otel_genai::tool]
+unsafe extern "C" {
+    fn lookup() -> u8;
+}
+
+fn main() {}

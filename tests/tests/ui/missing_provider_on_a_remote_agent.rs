@@ -1,0 +1,4 @@
+#[otel_genai::agent(name = "support", remote)]
+fn support() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[otel_genai::tool(attributes(gen_ai.operation.name = "chat"))]
+fn lookup() {}
+
+fn main() {}

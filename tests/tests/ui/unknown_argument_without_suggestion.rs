@@ -1,0 +1,4 @@
+#[otel_genai::tool(colour = "blue")]
+fn lookup() {}
+
+fn main() {}

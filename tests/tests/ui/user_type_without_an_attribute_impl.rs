@@ -1,0 +1,12 @@
+enum Model {
+    Large,
+}
+
+#[derive(otel_genai::GenAiRequest)]
+struct Request {
+    model: Model,
+}
+
+fn main() {
+    let _ = Model::Large;
+}
