@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use otel_genai::{agent, gen_ai_chat, tool};
+use otel_genai::{agent, gen_ai_chat, reasoning, tool};
 use otel_genai_examples::{ApiError, ChatRequest, ChatResponse, LocalModel, Message};
 
 #[gen_ai_chat(provider = "openai", request = req, server = "api.openai.com:443")]
@@ -45,6 +45,7 @@ fn ask(model: &str, prompt: String) -> ChatRequest {
 #[agent(name = "research-agent", conversation_id = session)]
 async fn research(model: &LocalModel, session: &str, task: &str, source: &str) -> Result<String, ApiError> {
     let plan = complete(model, &ask("gpt-4o", format!("Plan the research: {task}"))).await?;
+    reasoning!("plan ready", steps = plan.text.lines().count());
     let (hits, page) = futures::join!(web_search(task), fetch_page(source));
     let mut notes = hits?;
     // A page that cannot be fetched is not fatal: the agent carries on without it.

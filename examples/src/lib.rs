@@ -4,10 +4,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use otel_genai::{Attributes, ErrorType, GenAiRequest, GenAiResponse};
+use otel_genai::{ErrorType, GenAiRequest, GenAiResponse};
 
-/// One chat message.
-#[derive(Debug, Clone)]
+/// One chat message, in the shape of the conventions' input messages.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Message {
     /// `system`, `user` or `assistant`.
     pub role: &'static str,
@@ -15,29 +15,26 @@ pub struct Message {
     pub content: String,
 }
 
-/// A chat completion request.
-#[derive(Debug, Clone)]
+/// A chat completion request. Its fields become the span's start attributes.
+#[derive(Debug, Clone, GenAiRequest)]
 pub struct ChatRequest {
     /// The model asked for.
+    #[gen_ai(request.model)]
     pub model: String,
     /// Sampling temperature.
+    #[gen_ai(request.temperature)]
     pub temperature: Option<f64>,
     /// Output token limit.
+    #[gen_ai(request.max_tokens)]
     pub max_tokens: Option<u32>,
-    /// The conversation so far.
+    /// The conversation so far: recorded only when content capture is on.
+    #[gen_ai(input.messages)]
     pub messages: Vec<Message>,
 }
 
-impl GenAiRequest for ChatRequest {
-    fn record(&self, attrs: &mut Attributes) {
-        attrs.set("gen_ai.request.model", &self.model);
-        attrs.set("gen_ai.request.temperature", self.temperature);
-        attrs.set("gen_ai.request.max_tokens", self.max_tokens);
-    }
-}
-
-/// Token usage of one completion.
-#[derive(Debug, Clone, Copy)]
+/// Token usage of one completion: `gen_ai.usage.input_tokens` and `.output_tokens`,
+/// named after the fields.
+#[derive(Debug, Clone, Copy, GenAiResponse)]
 pub struct Usage {
     /// Prompt tokens.
     pub input_tokens: u32,
@@ -45,29 +42,24 @@ pub struct Usage {
     pub output_tokens: u32,
 }
 
-/// A chat completion.
-#[derive(Debug, Clone)]
+/// A chat completion. Its fields become the span's response attributes.
+#[derive(Debug, Clone, GenAiResponse)]
 pub struct ChatResponse {
     /// Provider's id of the completion.
+    #[gen_ai(response.id)]
     pub id: String,
     /// The model that answered.
+    #[gen_ai(response.model)]
     pub model: String,
     /// Why generation stopped.
+    #[gen_ai(response.finish_reasons)]
     pub finish_reasons: Vec<String>,
     /// The answer.
+    #[gen_ai(skip)]
     pub text: String,
     /// Token usage.
+    #[gen_ai(flatten)]
     pub usage: Usage,
-}
-
-impl GenAiResponse for ChatResponse {
-    fn record(&self, attrs: &mut Attributes) {
-        attrs.set("gen_ai.response.id", &self.id);
-        attrs.set("gen_ai.response.model", &self.model);
-        attrs.set("gen_ai.response.finish_reasons", &self.finish_reasons);
-        attrs.set("gen_ai.usage.input_tokens", self.usage.input_tokens);
-        attrs.set("gen_ai.usage.output_tokens", self.usage.output_tokens);
-    }
 }
 
 /// What a model call can fail with.

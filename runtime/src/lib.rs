@@ -50,6 +50,70 @@
 //! # assert_eq!(capture.tree().outline(), "invoke_agent dictionary-agent\n  execute_tool lookup\n  chat gpt-4o\n");
 //! ```
 //!
+//! # Requests and responses
+//!
+//! `#[derive(GenAiRequest)]` and `#[derive(GenAiResponse)]` turn a struct's fields into
+//! attributes: pass the request with `request = expr` and its fields are on the span when
+//! it starts (samplers see them); return the response (directly, in `Ok` or in `Some`) and
+//! its fields are recorded when the call ends.
+//!
+//! ```
+//! use otel_genai::{gen_ai_chat, GenAiRequest, GenAiResponse};
+//!
+//! #[derive(GenAiRequest)]
+//! struct ChatRequest {
+//!     #[gen_ai(request.model)]       model: String,
+//!     #[gen_ai(request.temperature)] temperature: Option<f64>,   // `None`: not recorded
+//!     max_tokens: Option<u32>,         // no `#[gen_ai]`: `gen_ai.request.max_tokens`, by its name
+//!     #[gen_ai(input.messages)]      messages: Vec<String>,      // only with content capture on
+//!     #[gen_ai(skip)]                api_key: String,
+//! }
+//!
+//! #[derive(GenAiResponse)]
+//! struct ChatResponse {
+//!     #[gen_ai(response.id)]         id: String,
+//!     #[gen_ai(flatten)]             usage: Usage,
+//! }
+//!
+//! #[derive(GenAiResponse)]
+//! struct Usage { input_tokens: u32, output_tokens: u32 }   // gen_ai.usage.*, by their names
+//!
+//! #[gen_ai_chat(provider = "openai", request = req)]
+//! fn complete(req: &ChatRequest) -> ChatResponse {
+//!     ChatResponse { id: "r-1".into(), usage: Usage { input_tokens: 12, output_tokens: 3 } }
+//! }
+//! # let capture = otel_genai::testing::Capture::new();
+//! # let req = ChatRequest { model: "gpt-4o".into(), temperature: None, max_tokens: Some(64), messages: vec![], api_key: String::new() };
+//! # capture.in_scope(|| complete(&req));
+//! # let tree = capture.tree();
+//! # assert_eq!(tree.root().name(), "chat gpt-4o");
+//! # assert_eq!(tree.root().int_attr("gen_ai.request.max_tokens"), Some(64));
+//! # assert_eq!(tree.root().int_attr("gen_ai.usage.output_tokens"), Some(3));
+//! ```
+//!
+//! A field option is an attribute name — the `gen_ai.` prefix may be left out; names in
+//! other namespaces (`server.address`, `openai.request.service_tier`) are written in full,
+//! your own as a string (`#[gen_ai("app.tier")]`) — or `skip`, or `flatten` for a nested
+//! struct deriving the same trait. A field without an option is recorded when its name
+//! completes an attribute name: `gen_ai.request.{field}` for a request,
+//! `gen_ai.response.{field}` or `gen_ai.usage.{field}` for a response.
+//!
+//! # Checked when your code compiles
+//!
+//! Every attribute name written in a macro argument, a derive or [`reasoning!`] is checked
+//! against the pinned conventions ([`conventions`]): an unknown name in a namespace the
+//! conventions own (`gen_ai.`, `server.`, `error.`, `openai.`, `aws.bedrock.`, `mcp.`)
+//! fails with a "did you mean", a deprecated one names its replacement, a value whose type
+//! cannot fit fails at your field or expression, a response attribute cannot be a start
+//! attribute (nor the reverse), and a misspelt well-known value (`provider = "opneai"`)
+//! fails with a suggestion ([`custom_value`] keeps one on purpose). Names in other
+//! namespaces are yours and pass as written.
+//!
+//! ```compile_fail
+//! #[otel_genai::gen_ai_chat(provider = "openai", attributes(gen_ai.request.temperture = 0.2))]
+//! fn complete() {} // error: unknown attribute `gen_ai.request.temperture`; did you mean `gen_ai.request.temperature`?
+//! ```
+//!
 //! Spans go to the global tracer provider, looked up when each span starts: install any
 //! provider you like, or call [`init`] for one configured by the `OTEL_*` variables that
 //! prints traces on the terminal when no exporter endpoint is set. Tests can capture
@@ -86,9 +150,112 @@ pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_cont
 pub use conventions::SCHEMA_URL;
 pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
 pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
-pub use otel_genai_macros::{
-    GenAiRequest, GenAiResponse, agent, embeddings, gen_ai_chat, reasoning, retrieval, tool, workflow,
-};
+/// A span for a call to a GenAI model: `chat {model}`, kind CLIENT.
+///
+/// Arguments: `provider` (required), `model`, `request` (a [`GenAiRequest`]), `server =
+/// "host:port"` or `server_address`/`server_port`, `conversation_id`, `operation =
+/// "text_completion" | "generate_content"`, `attributes(key = value, ...)`, `crate = path`.
+/// Values are expressions over the function's arguments, evaluated once at span start.
+///
+/// ```
+/// #[otel_genai::gen_ai_chat(provider = "openai", model = model, server = "api.openai.com:443")]
+/// async fn complete(model: &str, prompt: &str) -> Result<String, std::io::Error> {
+///     Ok(format!("{model}: {prompt}"))
+/// }
+/// ```
+pub use otel_genai_macros::gen_ai_chat;
+
+/// A span for an embeddings request: `embeddings {model}`, kind CLIENT.
+///
+/// Arguments: `provider` (required), `model`, `request`, `server`, `server_address`,
+/// `server_port`, `attributes(...)`, `crate`.
+///
+/// ```
+/// #[otel_genai::embeddings(provider = "openai", model = "text-embedding-3-small")]
+/// fn embed(text: &str) -> Vec<f32> {
+///     vec![text.len() as f32]
+/// }
+/// ```
+pub use otel_genai_macros::embeddings;
+
+/// A span for a retrieval from a vector store or search system: `retrieval {data_source}`,
+/// kind CLIENT.
+///
+/// Arguments: `data_source`, `provider`, `model`, `request`, `server`, `server_address`,
+/// `server_port`, `attributes(...)`, `crate`.
+///
+/// ```
+/// #[otel_genai::retrieval(data_source = "kb-docs", attributes(gen_ai.retrieval.top_k = k))]
+/// async fn search(query: &str, k: u32) -> Vec<String> {
+///     vec![query.to_owned(); k as usize]
+/// }
+/// ```
+pub use otel_genai_macros::retrieval;
+
+/// A span for an agent run: `invoke_agent {name}`, kind INTERNAL, or CLIENT with `remote`.
+///
+/// Arguments: `name` (default: the function's name), `description` (default: its doc
+/// comment), `id`, `version`, `conversation_id`, `data_source`, `model`, `provider`
+/// (required with `remote`), `request`, `remote`, `server`, `server_address`,
+/// `server_port`, `attributes(...)`, `crate`.
+///
+/// ```
+/// /// Answers questions about the weather.
+/// #[otel_genai::agent(name = "weather", conversation_id = session)]
+/// async fn weather(session: &str, question: &str) -> String {
+///     format!("{session}: sunny, whatever {question} asks")
+/// }
+/// ```
+pub use otel_genai_macros::agent;
+
+/// A span for a workflow run: `invoke_workflow {name}`, kind INTERNAL.
+///
+/// Arguments: `name` (default: the function's name), `attributes(...)`, `crate`.
+///
+/// ```
+/// #[otel_genai::workflow(name = "nightly-digest")]
+/// async fn digest() {}
+/// ```
+pub use otel_genai_macros::workflow;
+
+/// A span for a tool call: `execute_tool {name}`, kind INTERNAL, `gen_ai.tool.type =
+/// "function"` unless `type` says otherwise.
+///
+/// Arguments: `name` (default: the function's name), `description` (default: its doc
+/// comment), `call_id`, `type`, `attributes(...)`, `crate`.
+///
+/// ```
+/// /// Searches the web.
+/// #[otel_genai::tool]
+/// async fn web_search(query: &str) -> Result<Vec<String>, std::io::Error> {
+///     Ok(vec![query.to_owned()])
+/// }
+/// ```
+pub use otel_genai_macros::tool;
+
+/// Records an event on the current span, if it is recorded: a name, then attributes
+/// checked like every other.
+///
+/// ```
+/// #[otel_genai::agent(name = "planner")]
+/// fn plan(task: &str) -> usize {
+///     let steps = task.split_whitespace().count();
+///     otel_genai::reasoning!("plan ready", steps = steps, app.task = task);
+///     steps
+/// }
+/// # let capture = otel_genai::testing::Capture::new();
+/// # capture.in_scope(|| plan("a b c"));
+/// # assert_eq!(capture.tree().root().event_names(), ["plan ready"]);
+/// ```
+pub use otel_genai_macros::reasoning;
+
+/// Derives [`GenAiRequest`](trait@GenAiRequest): the struct's fields become start
+/// attributes. See [the crate docs](crate#requests-and-responses).
+pub use otel_genai_macros::GenAiRequest;
+
+/// Derives [`GenAiResponse`](trait@GenAiResponse): the struct's fields become response
+/// attributes. See [the crate docs](crate#requests-and-responses).
+pub use otel_genai_macros::GenAiResponse;
 pub use semconv::{Operation, attr};
 pub use tracer::scope;
 pub use tree::{SpanNode, SpanTree};

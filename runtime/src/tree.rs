@@ -2,7 +2,7 @@
 //! console output.
 
 use std::fmt::{self, Write as _};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use opentelemetry::Value;
 use opentelemetry::trace::{SpanId, SpanKind, Status, TraceId};
@@ -225,16 +225,44 @@ impl<'a> SpanNode<'a> {
     }
 
     fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str) -> fmt::Result {
-        let children = self.children();
-        for (position, child) in children.iter().enumerate() {
-            let last = position + 1 == children.len();
+        // Children and events (other than the exception an error line already shows), in
+        // the order they happened.
+        let mut entries: Vec<(SystemTime, Entry<'a>)> =
+            self.children().into_iter().map(|child| (child.data().start_time, Entry::Span(child))).collect();
+        entries.extend(
+            self.data()
+                .events
+                .iter()
+                .filter(|event| event.name != "exception")
+                .map(|event| (event.timestamp, Entry::Event(event))),
+        );
+        entries.sort_by_key(|(at, _)| *at);
+        for (position, (_, entry)) in entries.iter().enumerate() {
+            let last = position + 1 == entries.len();
             write!(f, "{prefix}{}", if last { "└─ " } else { "├─ " })?;
-            child.write_line(f)?;
-            writeln!(f)?;
-            child.write_subtree(f, &format!("{prefix}{}", if last { "   " } else { "│  " }))?;
+            let deeper = format!("{prefix}{}", if last { "   " } else { "│  " });
+            match entry {
+                Entry::Span(child) => {
+                    child.write_line(f)?;
+                    writeln!(f)?;
+                    child.write_subtree(f, &deeper)?;
+                }
+                Entry::Event(event) => {
+                    write!(f, "• {}", event.name)?;
+                    for kv in &event.attributes {
+                        write!(f, "  {}={}", kv.key, kv.value)?;
+                    }
+                    writeln!(f)?;
+                }
+            }
         }
         Ok(())
     }
+}
+
+enum Entry<'a> {
+    Span(SpanNode<'a>),
+    Event(&'a opentelemetry::trace::Event),
 }
 
 /// The trees, one line a span: name, duration, provider, response model, token counts
