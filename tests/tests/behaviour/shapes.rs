@@ -273,3 +273,17 @@ fn the_runtime_can_be_reached_through_a_reexport() {
     assert_eq!(capture.in_scope(through_a_reexport), 3);
     assert_eq!(capture.tree().root().name(), "execute_tool through_a_reexport");
 }
+
+#[derive(my_sdk::telemetry::GenAiResponse)]
+#[gen_ai(crate = my_sdk::telemetry)]
+struct ReexportedResponse {
+    id: String,
+}
+
+#[test]
+fn derives_reach_the_runtime_through_a_reexport() {
+    use my_sdk::telemetry::GenAiResponse as _;
+    let mut attrs = my_sdk::telemetry::Attributes::new(false);
+    ReexportedResponse { id: "r".to_owned() }.record(&mut attrs);
+    assert_eq!(attrs.get("gen_ai.response.id"), Some(&opentelemetry::Value::from("r")));
+}
