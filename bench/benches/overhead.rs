@@ -1,0 +1,111 @@
+//! What an instrumented call costs: each workload five ways (and the disabled cases),
+//! measured in one run, then allocations per call.
+//!
+//! `cargo bench -p otel-genai-bench --bench overhead`; `python3 bench/report.py` prints the
+//! table of medians and ratios from the run.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion};
+use otel_genai_bench::alloc_count::{per_call, CountingAllocator};
+use otel_genai_bench::hand::Hand;
+use otel_genai_bench::{bare, complete, install_noop, install_sdk, ours, request, sdk_provider, traced};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// One workload: a name and how to run it each way.
+struct Workload {
+    name: &'static str,
+    bare: fn(),
+    ours: fn(),
+    hand: fn(&Hand),
+    traced: fn(),
+}
+
+fn workloads() -> Vec<Workload> {
+    vec![
+        Workload {
+            name: "tool_sync",
+            bare: || drop(black_box(bare::tool(black_box("rust")))),
+            ours: || drop(black_box(ours::tool(black_box("rust")))),
+            hand: |hand| drop(black_box(hand.tool(black_box("rust")))),
+            traced: || drop(black_box(traced::tool(black_box("rust")))),
+        },
+        Workload {
+            name: "chat_async",
+            bare: || drop(black_box(complete(bare::chat(black_box(&request()))))),
+            ours: || drop(black_box(complete(ours::chat(black_box(&request()))))),
+            hand: |hand| drop(black_box(complete(hand.chat(black_box(&request()))))),
+            traced: || drop(black_box(complete(traced::chat(black_box(&request()))))),
+        },
+        Workload {
+            name: "agent_nested",
+            bare: || drop(black_box(complete(bare::agent(black_box("rust"))))),
+            ours: || drop(black_box(complete(ours::agent(black_box("rust"))))),
+            hand: |hand| drop(black_box(complete(hand.agent(black_box("rust"))))),
+            traced: || drop(black_box(complete(traced::agent(black_box("rust"))))),
+        },
+    ]
+}
+
+fn bench(c: &mut Criterion, workload: &Workload) {
+    let mut group = c.benchmark_group(workload.name);
+    group.bench_function(BenchmarkId::from_parameter("bare"), |b| b.iter(workload.bare));
+
+    let provider = install_sdk();
+    let hand = Hand::new();
+    group.bench_function(BenchmarkId::from_parameter("hand_written"), |b| b.iter(|| (workload.hand)(&hand)));
+    group.bench_function(BenchmarkId::from_parameter("macro"), |b| b.iter(workload.ours));
+    let _ = provider.shutdown();
+
+    let provider = sdk_provider();
+    {
+        let _subscriber = tracing::subscriber::set_default(traced::subscriber(&provider));
+        group.bench_function(BenchmarkId::from_parameter("tracing"), |b| b.iter(workload.traced));
+    }
+    let _ = provider.shutdown();
+
+    install_noop();
+    let hand = Hand::new();
+    group.bench_function(BenchmarkId::from_parameter("hand_written_no_provider"), |b| b.iter(|| (workload.hand)(&hand)));
+    group.bench_function(BenchmarkId::from_parameter("macro_no_provider"), |b| b.iter(workload.ours));
+    group.bench_function(BenchmarkId::from_parameter("tracing_no_subscriber"), |b| b.iter(workload.traced));
+    group.finish();
+}
+
+fn allocations(workload: &Workload) {
+    const CALLS: u64 = 2_000;
+    let provider = install_sdk();
+    let hand = Hand::new();
+    let hand_written = per_call(CALLS, || (workload.hand)(&hand));
+    let ours = per_call(CALLS, workload.ours);
+    let _ = provider.shutdown();
+    let provider = sdk_provider();
+    let tracing = {
+        let _subscriber = tracing::subscriber::set_default(traced::subscriber(&provider));
+        per_call(CALLS, workload.traced)
+    };
+    let _ = provider.shutdown();
+    install_noop();
+    let hand = Hand::new();
+    let hand_no_provider = per_call(CALLS, || (workload.hand)(&hand));
+    let ours_no_provider = per_call(CALLS, workload.ours);
+    let bare = per_call(CALLS, workload.bare);
+    println!(
+        "allocations/call {:<13} bare {bare:>5.1} | hand_written {hand_written:>5.1} | macro {ours:>5.1} | tracing {tracing:>5.1} | no provider: hand_written {hand_no_provider:>5.1}, macro {ours_no_provider:>5.1}",
+        workload.name
+    );
+}
+
+fn main() {
+    let workloads = workloads();
+    let mut criterion = Criterion::default().configure_from_args();
+    for workload in &workloads {
+        bench(&mut criterion, workload);
+    }
+    criterion.final_summary();
+    for workload in &workloads {
+        allocations(workload);
+    }
+}
