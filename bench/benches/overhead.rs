@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion};
-use otel_genai_bench::alloc_count::{per_call, CountingAllocator};
+use otel_genai_bench::alloc_count::{CountingAllocator, per_call};
 use otel_genai_bench::hand::Hand;
 use otel_genai_bench::{bare, complete, install_noop, install_sdk, ours, request, sdk_provider, traced};
 
@@ -53,9 +53,12 @@ fn bench(c: &mut Criterion, workload: &Workload) {
     let mut group = c.benchmark_group(workload.name);
     group.bench_function(BenchmarkId::from_parameter("bare"), |b| b.iter(workload.bare));
 
+    // A fresh provider for each variant, so none inherits another's export backlog.
     let provider = install_sdk();
     let hand = Hand::new();
     group.bench_function(BenchmarkId::from_parameter("hand_written"), |b| b.iter(|| (workload.hand)(&hand)));
+    let _ = provider.shutdown();
+    let provider = install_sdk();
     group.bench_function(BenchmarkId::from_parameter("macro"), |b| b.iter(workload.ours));
     let _ = provider.shutdown();
 
@@ -68,7 +71,8 @@ fn bench(c: &mut Criterion, workload: &Workload) {
 
     install_noop();
     let hand = Hand::new();
-    group.bench_function(BenchmarkId::from_parameter("hand_written_no_provider"), |b| b.iter(|| (workload.hand)(&hand)));
+    group
+        .bench_function(BenchmarkId::from_parameter("hand_written_no_provider"), |b| b.iter(|| (workload.hand)(&hand)));
     group.bench_function(BenchmarkId::from_parameter("macro_no_provider"), |b| b.iter(workload.ours));
     group.bench_function(BenchmarkId::from_parameter("tracing_no_subscriber"), |b| b.iter(workload.traced));
     group.finish();

@@ -6,12 +6,13 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::{Ident, ReturnType, Type};
 
 use crate::item::Function;
-use crate::keys::value_ref;
-use crate::valid::{AttrValue, SpanArgs, StartAttribute};
+use crate::keys::{Setter, value_ref};
+use crate::valid::{AttrValue, SpanArgs, StartAttribute, string_literal};
 
 pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let Function { attrs, vis, sig, body } = function;
-    let SpanArgs { krate, operation, client, request, attributes } = args;
+    let name = static_name(&args);
+    let SpanArgs { kind: _, krate, operation: (operation, _), client, request, attributes } = args;
     let private = quote!(#krate::__private);
 
     // Our own bindings live in the mixed-site context: the user's body cannot see them.
@@ -30,9 +31,15 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         let name = &key.name;
         let method = Ident::new(key.setter.method(), Span::call_site());
         let set = match value {
-            AttrValue::Expr(expr) => {
-                let value = value_ref(expr);
-                quote! { #describe.#method(#name, #value); }
+            AttrValue::Expr(expr) => match string_literal(expr) {
+                Some(text) if key.setter == Setter::Str => quote! { #describe.set_static(#name, #text); },
+                _ => {
+                    let value = value_ref(expr);
+                    quote! { #describe.#method(#name, #value); }
+                }
+            },
+            AttrValue::Str(text, at) if key.setter == Setter::Str => {
+                quote_spanned! {*at=> #describe.set_static(#name, #text); }
             }
             AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.#method(#name, #text); },
             AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.#method(#name, &#number); },
@@ -47,6 +54,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         let mut #span = #private::SpanGuard::start(
             #private::Operation::#operation,
             #private::SpanKind::#kind,
+            #name,
             |#describe: &mut #private::Attributes| {
                 #record_request
                 #(#sets)*
@@ -116,4 +124,31 @@ fn request_span(request: &syn::Expr) -> Span {
 
 fn body_span(body: &TokenStream) -> Span {
     body.clone().into_iter().next().map_or_else(Span::call_site, |tree| tree.span())
+}
+
+/// The span name, when every part of it is known at compile time.
+fn static_name(args: &SpanArgs) -> TokenStream {
+    let private = {
+        let krate = &args.krate;
+        quote!(#krate::__private)
+    };
+    let operation = args.operation.1;
+    let naming = args.kind.naming_attribute();
+    let named_by = args.attributes.iter().rev().find(|attribute| attribute.key.name == naming);
+    let name = match named_by.map(|attribute| &attribute.value) {
+        Some(AttrValue::Str(text, _)) => Some(text.clone()),
+        Some(AttrValue::Expr(expr)) => string_literal(expr).map(|text| text.value()),
+        Some(AttrValue::Int(..)) => None,
+        // Without the naming attribute the name is the operation's, unless a request may
+        // supply the attribute when the call starts.
+        None => args.request.is_none().then(String::new),
+    };
+    match name {
+        Some(text) if text.is_empty() => quote!(#private::Option::Some(#operation)),
+        Some(text) => {
+            let full = format!("{operation} {text}");
+            quote!(#private::Option::Some(#full))
+        }
+        None => quote!(#private::Option::None),
+    }
 }

@@ -115,6 +115,17 @@ impl MacroKind {
         self.accepted().iter().copied().find(|argument| self.attribute_of(argument) == Some(attribute))
     }
 
+    /// The attribute that completes the span name (`chat {gen_ai.request.model}`).
+    pub(crate) fn naming_attribute(self) -> &'static str {
+        match self {
+            MacroKind::Chat | MacroKind::Embeddings => "gen_ai.request.model",
+            MacroKind::Retrieval => "gen_ai.data_source.id",
+            MacroKind::Agent => "gen_ai.agent.name",
+            MacroKind::Workflow => "gen_ai.workflow.name",
+            MacroKind::Tool => "gen_ai.tool.name",
+        }
+    }
+
     fn names_itself(self) -> bool {
         matches!(self, MacroKind::Agent | MacroKind::Workflow | MacroKind::Tool)
     }
@@ -142,8 +153,10 @@ pub(crate) struct StartAttribute {
 
 /// Everything the expansion needs.
 pub(crate) struct SpanArgs {
+    pub(crate) kind: MacroKind,
     pub(crate) krate: TokenStream,
-    pub(crate) operation: &'static str,
+    /// The runtime's `Operation` variant, and the operation's name.
+    pub(crate) operation: (&'static str, &'static str),
     pub(crate) client: bool,
     pub(crate) request: Option<Expr>,
     /// Start attributes, later entries overriding earlier ones.
@@ -166,14 +179,15 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
     let find = |name: &str| raw.0.iter().find(|arg| arg.name == name);
 
     let mut args = SpanArgs {
+        kind,
         krate: quote!(::otel_genai),
         operation: match kind {
-            MacroKind::Chat => "Chat",
-            MacroKind::Embeddings => "Embeddings",
-            MacroKind::Retrieval => "Retrieval",
-            MacroKind::Agent => "InvokeAgent",
-            MacroKind::Workflow => "InvokeWorkflow",
-            MacroKind::Tool => "ExecuteTool",
+            MacroKind::Chat => ("Chat", "chat"),
+            MacroKind::Embeddings => ("Embeddings", "embeddings"),
+            MacroKind::Retrieval => ("Retrieval", "retrieval"),
+            MacroKind::Agent => ("InvokeAgent", "invoke_agent"),
+            MacroKind::Workflow => ("InvokeWorkflow", "invoke_workflow"),
+            MacroKind::Tool => ("ExecuteTool", "execute_tool"),
         },
         client: matches!(kind, MacroKind::Chat | MacroKind::Embeddings | MacroKind::Retrieval),
         request: None,
@@ -192,9 +206,9 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
         && let Some(value) = expr_value(arg, errors)
     {
         match string_literal(value).map(|lit| (lit.value(), lit)) {
-            Some((text, _)) if text == "chat" => args.operation = "Chat",
-            Some((text, _)) if text == "text_completion" => args.operation = "TextCompletion",
-            Some((text, _)) if text == "generate_content" => args.operation = "GenerateContent",
+            Some((text, _)) if text == "chat" => args.operation = ("Chat", "chat"),
+            Some((text, _)) if text == "text_completion" => args.operation = ("TextCompletion", "text_completion"),
+            Some((text, _)) if text == "generate_content" => args.operation = ("GenerateContent", "generate_content"),
             Some((text, lit)) => errors.spanned(
                 lit,
                 format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
@@ -228,6 +242,16 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
         let name = function.sig.ident.unraw().to_string();
         let at = function.sig.ident.to_token_stream();
         push_known(&mut args, kind.attribute_of("name"), &at, AttrValue::Str(name, function.sig.ident.span()), errors);
+    }
+    if kind == MacroKind::Tool && find("type").is_none() {
+        let at = function.sig.ident.to_token_stream();
+        push_known(
+            &mut args,
+            kind.attribute_of("type"),
+            &at,
+            AttrValue::Str("function".to_owned(), Span::call_site()),
+            errors,
+        );
     }
     if kind.describes_itself()
         && find("description").is_none()
@@ -340,7 +364,7 @@ fn expr_value<'a>(arg: &'a RawArg, errors: &mut Errors) -> Option<&'a Expr> {
     }
 }
 
-fn string_literal(expr: &Expr) -> Option<&LitStr> {
+pub(crate) fn string_literal(expr: &Expr) -> Option<&LitStr> {
     match expr {
         Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => Some(lit),
         Expr::Group(group) => string_literal(&group.expr),

@@ -23,10 +23,19 @@ use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
 /// assert_eq!(attrs.len(), 2);
 /// assert_eq!(attrs.get("gen_ai.request.model").map(|v| v.as_str()), Some("gpt-4o-mini".into()));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Attributes {
     list: Vec<KeyValue>,
     capture_content: bool,
+    /// Whether a key may already be present. Off while a span macro writes keys it checked
+    /// for duplicates when it expanded; on once other code (a request) has written.
+    may_repeat: bool,
+}
+
+impl Default for Attributes {
+    fn default() -> Self {
+        Attributes::new(false)
+    }
 }
 
 impl Attributes {
@@ -34,11 +43,17 @@ impl Attributes {
     /// [`GenAiRequest`](crate::GenAiRequest) and [`GenAiResponse`](crate::GenAiResponse)
     /// whether prompts and completions may be recorded.
     pub fn new(capture_content: bool) -> Self {
-        Attributes { list: Vec::new(), capture_content }
+        Attributes { list: Vec::new(), capture_content, may_repeat: true }
     }
 
-    pub(crate) fn with_capacity(capacity: usize, capture_content: bool) -> Self {
-        Attributes { list: Vec::with_capacity(capacity), capture_content }
+    /// A set the caller fills with distinct keys until [`Attributes::expect_repeats`].
+    pub(crate) fn with_distinct_keys(capacity: usize, capture_content: bool) -> Self {
+        Attributes { list: Vec::with_capacity(capacity), capture_content, may_repeat: false }
+    }
+
+    /// From now on a key may be set again, and later values replace earlier ones.
+    pub(crate) fn expect_repeats(&mut self) {
+        self.may_repeat = true;
     }
 
     /// Whether message content (prompts, completions, tool arguments and results) may be
@@ -63,17 +78,26 @@ impl Attributes {
 
     /// Sets an already converted value, replacing an earlier value of the same key.
     pub fn set_value(&mut self, key: Key, value: Value) {
+        if !self.may_repeat {
+            self.list.push(KeyValue::new(key, value));
+            return;
+        }
         match self.list.iter_mut().find(|kv| kv.key == key) {
             Some(existing) => existing.value = value,
             None => self.list.push(KeyValue::new(key, value)),
         }
     }
 
-    /// Sets `key` only when no value is present yet (used for defaults).
-    pub(crate) fn set_default(&mut self, key: &'static str, value: &'static str) {
-        if self.get(key).is_none() {
-            self.list.push(KeyValue::new(key, value));
-        }
+    /// Appends a static string attribute without looking for an earlier value: for keys
+    /// the caller knows are not set yet.
+    #[doc(hidden)]
+    pub fn push_static(&mut self, key: &'static str, value: &'static str) {
+        self.list.push(KeyValue::new(key, value));
+    }
+
+    /// Sets a static string attribute, replacing an earlier value, without copying it.
+    pub fn set_static(&mut self, key: &'static str, value: &'static str) {
+        self.set_value(Key::from_static_str(key), Value::String(value.into()));
     }
 
     /// The value of `key`, if set.

@@ -5,7 +5,6 @@ use std::io::Write as _;
 use std::sync::{Mutex, PoisonError};
 
 use opentelemetry::Context;
-use opentelemetry::global;
 use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, Span, SpanData, SpanProcessor};
@@ -70,7 +69,7 @@ pub fn init() -> Result<Telemetry, InitError> {
         }
     }
     let tracer_provider = SdkTracerProvider::builder().with_span_processor(ConsoleTreeProcessor::default()).build();
-    global::set_tracer_provider(tracer_provider.clone());
+    crate::set_tracer_provider(tracer_provider.clone());
     Ok(Telemetry { tracer_provider })
 }
 

@@ -257,7 +257,7 @@ pub use otel_genai_macros::GenAiRequest;
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiResponse;
 pub use semconv::{Operation, attr};
-pub use tracer::scope;
+pub use tracer::{REFRESH_EVERY, scope, set_tracer_provider};
 pub use tree::{SpanNode, SpanTree};
 pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};
 
@@ -290,6 +290,7 @@ pub mod __private {
 
     /// Records the request's attributes (through any reference).
     pub fn record_request<R: GenAiRequest + ?Sized>(attrs: &mut Attributes, request: &R) {
+        attrs.expect_repeats();
         request.record(attrs);
     }
 }

@@ -8,11 +8,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::{Pin, pin};
 use std::task::{Context as TaskContext, Poll};
 
-use opentelemetry::trace::{SpanBuilder, SpanKind, Status, TraceContextExt};
+use opentelemetry::trace::{SpanBuilder, SpanKind, SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, KeyValue, Value};
 
 use crate::semconv::{Operation, attr};
-use crate::tracer::tracer_for;
+use crate::tracer::SpanSource;
 use crate::{Attributes, GenAiResponse, content};
 
 /// Upper bound of the start attributes a macro writes; sized so the vector never grows.
@@ -22,44 +22,53 @@ const START_CAPACITY: usize = 12;
 ///
 /// Created by the code the span macros generate; ends exactly once: through
 /// [`SpanGuard::end`] after the outcome was recorded, when the body panics, or — if the
-/// future was dropped before it completed — in `Drop`, marked as cancelled.
+/// future was dropped before it completed — in `Drop`, marked as cancelled. When nothing
+/// records spans (no provider installed) it holds nothing and every step is a no-op.
 #[derive(Debug)]
 pub struct SpanGuard {
-    cx: Context,
+    cx: Option<Context>,
     ended: bool,
 }
 
 impl SpanGuard {
-    /// Starts the span of `operation` as a child of the current context. `describe` writes
-    /// the start attributes; they are on the span builder, so samplers see them.
-    pub fn start(operation: Operation, kind: SpanKind, describe: impl FnOnce(&mut Attributes)) -> SpanGuard {
+    /// Starts the span of `operation` as a child of the current context. `name` is the
+    /// span name when the macro knew it at compile time; otherwise it is made from the
+    /// operation and the attribute the conventions name spans by. `describe` writes the
+    /// start attributes; they are on the span builder, so samplers see them.
+    pub fn start(
+        operation: Operation,
+        kind: SpanKind,
+        name: Option<&'static str>,
+        describe: impl FnOnce(&mut Attributes),
+    ) -> SpanGuard {
+        let Some(source) = SpanSource::current() else {
+            return SpanGuard { cx: None, ended: false };
+        };
         let parent = Context::current();
-        let mut attrs = Attributes::with_capacity(START_CAPACITY, content::capture_enabled());
-        attrs.set(attr::GEN_AI_OPERATION_NAME, operation.name());
+        let mut attrs = Attributes::with_distinct_keys(START_CAPACITY, content::capture_enabled());
+        attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
         describe(&mut attrs);
-        if operation == Operation::ExecuteTool {
-            attrs.set_default(attr::GEN_AI_TOOL_TYPE, "function");
-        }
-        let name = span_name(operation, &attrs);
+        let name = match name {
+            Some(name) => Cow::Borrowed(name),
+            None => span_name(operation, &attrs),
+        };
         let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
-        let span = tracer_for(&parent).build_with_context(builder, &parent);
-        SpanGuard { cx: parent.with_span(span), ended: false }
-    }
-
-    /// The context holding this span: what children started in the body see as current.
-    pub fn context(&self) -> &Context {
-        &self.cx
+        let span = source.build(builder, &parent);
+        SpanGuard { cx: Some(parent.with_span(span)), ended: false }
     }
 
     /// Runs `body` to completion with this span's context attached around every poll.
     /// A panic ends the span with `error.type = "panic"` and continues unwinding.
     pub async fn run<F: Future>(&mut self, body: F) -> F::Output {
+        if self.cx.is_none() {
+            return body.await;
+        }
         let mut body = pin!(body);
         poll_fn(|task| self.poll_in(body.as_mut(), task)).await
     }
 
     fn poll_in<F: Future>(&mut self, body: Pin<&mut F>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let attached = self.cx.clone().attach();
+        let attached = self.cx.clone().map(Context::attach);
         let polled = catch_unwind(AssertUnwindSafe(|| body.poll(task)));
         drop(attached);
         polled.unwrap_or_else(|payload| self.end_panicked(payload))
@@ -68,16 +77,23 @@ impl SpanGuard {
     /// Runs `body` with this span's context attached. A panic ends the span with
     /// `error.type = "panic"` and continues unwinding.
     pub fn run_sync<R>(&mut self, body: impl FnOnce() -> R) -> R {
-        let attached = self.cx.clone().attach();
+        let Some(cx) = &self.cx else {
+            return body();
+        };
+        let attached = cx.clone().attach();
         let result = catch_unwind(AssertUnwindSafe(body));
         drop(attached);
         result.unwrap_or_else(|payload| self.end_panicked(payload))
     }
 
+    /// The span, when it is recorded.
+    fn recording(&self) -> Option<SpanRef<'_>> {
+        self.cx.as_ref().map(TraceContextExt::span).filter(SpanRef::is_recording)
+    }
+
     /// Records the attributes of the value the function returned.
     pub fn record_response<R: GenAiResponse + ?Sized>(&mut self, response: &R) {
-        let span = self.cx.span();
-        if span.is_recording() {
+        if let Some(span) = self.recording() {
             let mut attrs = Attributes::new(content::capture_enabled());
             response.record(&mut attrs);
             span.set_attributes(attrs.into_vec());
@@ -92,8 +108,7 @@ impl SpanGuard {
         exception_type: &'static str,
         message: impl FnOnce() -> String,
     ) {
-        let span = self.cx.span();
-        if span.is_recording() {
+        if let Some(span) = self.recording() {
             record_failure(&span, error_type, Cow::Borrowed(exception_type), message());
         }
     }
@@ -101,30 +116,35 @@ impl SpanGuard {
     /// Ends the span after its outcome was recorded.
     pub fn end(mut self) {
         self.ended = true;
-        self.cx.span().end();
+        if let Some(cx) = &self.cx {
+            cx.span().end();
+        }
     }
 
     fn end_panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
-        let span = self.cx.span();
-        if span.is_recording() {
+        if let Some(span) = self.recording() {
             let message = panic_message(payload.as_ref());
             record_failure(&span, Cow::Borrowed("panic"), Cow::Borrowed("panic"), message);
         }
         self.ended = true;
-        span.end();
+        if let Some(cx) = &self.cx {
+            cx.span().end();
+        }
         resume_unwind(payload)
     }
 }
 
 impl Drop for SpanGuard {
     fn drop(&mut self) {
-        if !self.ended {
-            let span = self.cx.span();
-            if span.is_recording() {
-                let message = "cancelled: the future was dropped before it completed".to_owned();
-                record_failure(&span, Cow::Borrowed("cancelled"), Cow::Borrowed("cancelled"), message);
-            }
-            span.end();
+        if self.ended {
+            return;
+        }
+        if let Some(span) = self.recording() {
+            let message = "cancelled: the future was dropped before it completed".to_owned();
+            record_failure(&span, Cow::Borrowed("cancelled"), Cow::Borrowed("cancelled"), message);
+        }
+        if let Some(cx) = &self.cx {
+            cx.span().end();
         }
     }
 }

@@ -47,7 +47,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use opentelemetry::Context;
 use opentelemetry::context::{FutureExt as _, WithContext};
-use opentelemetry::global::{self, BoxedTracer};
+use opentelemetry::global::BoxedTracer;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
@@ -84,7 +84,7 @@ impl Capture {
     /// parallel with other tests that install a global provider.
     pub fn install_global() -> Capture {
         let (provider, finished) = in_memory_provider();
-        global::set_tracer_provider(provider.clone());
+        crate::set_tracer_provider(provider.clone());
         Capture { provider, finished, cx: Context::new() }
     }
 

@@ -1,13 +1,27 @@
-//! Where spans come from: the global provider at span time, or a provider scoped to a
-//! context (how [`testing`](crate::testing) isolates tests running in parallel).
+//! Where spans come from: the global provider (its tracer cached per thread), or a
+//! provider scoped to a context (how [`testing`](crate::testing) isolates tests running in
+//! parallel).
+//!
+//! Fetching a tracer from the global provider takes a lock, two reference counts and an
+//! allocation: a tenth of a span's cost. So each thread keeps the tracer it fetched, and
+//! fetches again when [`set_tracer_provider`] installed another provider, when the kept one
+//! turned out to be the no-op provider or shut down, and in any case every
+//! [`REFRESH_EVERY`] spans, so that a provider installed straight through
+//! `opentelemetry::global` is picked up as well.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use opentelemetry::global::{self, BoxedTracer};
-use opentelemetry::trace::TracerProvider;
+use opentelemetry::global::{self, BoxedSpan, BoxedTracer};
+use opentelemetry::trace::{SpanBuilder, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::conventions::SCHEMA_URL;
+
+/// How many spans a thread starts with a kept tracer before fetching it again.
+pub const REFRESH_EVERY: u32 = 128;
 
 /// The instrumentation scope of every span: `otel-genai`, this crate's version, and the
 /// schema URL of the pinned conventions.
@@ -23,34 +37,95 @@ pub fn scope() -> InstrumentationScope {
         .clone()
 }
 
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Installs `provider` as the global tracer provider, like
+/// `opentelemetry::global::set_tracer_provider`, and has every thread use it from its
+/// next span on.
+///
+/// ```
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+///
+/// let provider = SdkTracerProvider::builder().build();
+/// otel_genai::set_tracer_provider(provider.clone());
+/// # let _ = provider.shutdown();
+/// ```
+pub fn set_tracer_provider<P, T, S>(provider: P)
+where
+    S: opentelemetry::trace::Span + Send + Sync + 'static,
+    T: Tracer<Span = S> + Send + Sync + 'static,
+    P: TracerProvider<Tracer = T> + Send + Sync + 'static,
+{
+    global::set_tracer_provider(provider);
+    GENERATION.fetch_add(1, Ordering::Release);
+}
+
 /// A tracer carried in a context: spans started under that context (and every context
 /// derived from it) use it instead of the global provider's.
 #[derive(Clone)]
 pub(crate) struct ScopedTracer(pub(crate) Arc<BoxedTracer>);
 
-/// The tracer for a span whose parent context is `parent`.
-pub(crate) fn tracer_for(parent: &Context) -> TracerRef {
-    match parent.get::<ScopedTracer>() {
-        Some(scoped) => TracerRef::Scoped(scoped.0.clone()),
-        None => TracerRef::Global(global::tracer_provider().tracer_with_scope(scope())),
-    }
-}
-
-pub(crate) enum TracerRef {
+/// The tracer a span is started with.
+pub(crate) enum SpanSource {
     Scoped(Arc<BoxedTracer>),
-    Global(BoxedTracer),
+    Global(Rc<BoxedTracer>),
 }
 
-impl TracerRef {
-    pub(crate) fn build_with_context(
-        &self,
-        builder: opentelemetry::trace::SpanBuilder,
-        parent: &Context,
-    ) -> opentelemetry::global::BoxedSpan {
-        use opentelemetry::trace::Tracer;
-        match self {
-            TracerRef::Scoped(tracer) => tracer.build_with_context(builder, parent),
-            TracerRef::Global(tracer) => tracer.build_with_context(builder, parent),
+impl SpanSource {
+    /// The tracer for a span started now, or `None` when this thread's global provider is
+    /// known to record nothing.
+    pub(crate) fn current() -> Option<SpanSource> {
+        let scoped = Context::map_current(|cx| cx.get::<ScopedTracer>().map(|scoped| scoped.0.clone()));
+        match scoped {
+            Some(tracer) => Some(SpanSource::Scoped(tracer)),
+            None => global_tracer().map(SpanSource::Global),
         }
     }
+
+    pub(crate) fn build(&self, builder: SpanBuilder, parent: &Context) -> BoxedSpan {
+        let span = match self {
+            SpanSource::Scoped(tracer) => tracer.build_with_context(builder, parent),
+            SpanSource::Global(tracer) => tracer.build_with_context(builder, parent),
+        };
+        // A span with no valid context from a parentless start: the global provider is the
+        // no-op one, or was shut down. Skip the work until the tracer is fetched again.
+        if matches!(self, SpanSource::Global(_))
+            && !opentelemetry::trace::Span::span_context(&span).is_valid()
+            && !parent.is_telemetry_suppressed()
+        {
+            let _ = KEPT.try_with(|kept| kept.borrow_mut().records = false);
+        }
+        span
+    }
+}
+
+struct Kept {
+    tracer: Option<Rc<BoxedTracer>>,
+    generation: u64,
+    spans_left: u32,
+    records: bool,
+}
+
+thread_local! {
+    static KEPT: RefCell<Kept> = const {
+        RefCell::new(Kept { tracer: None, generation: 0, spans_left: 0, records: true })
+    };
+}
+
+fn fetch() -> BoxedTracer {
+    global::tracer_provider().tracer_with_scope(scope())
+}
+
+fn global_tracer() -> Option<Rc<BoxedTracer>> {
+    KEPT.try_with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let generation = GENERATION.load(Ordering::Acquire);
+        if kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0 {
+            *kept = Kept { tracer: Some(Rc::new(fetch())), generation, spans_left: REFRESH_EVERY, records: true };
+        }
+        kept.spans_left -= 1;
+        if kept.records { kept.tracer.clone() } else { None }
+    })
+    // During thread teardown the kept tracer is gone: fetch one for this span.
+    .unwrap_or_else(|_| Some(Rc::new(fetch())))
 }

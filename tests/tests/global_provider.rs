@@ -1,13 +1,18 @@
-//! The global provider is looked up when each span starts: one installed after the first
-//! instrumented call is honoured, and samplers see the start attributes.
+//! The global provider: one installed after the first instrumented call is honoured —
+//! at once through `otel_genai::set_tracer_provider`, within `REFRESH_EVERY` spans a thread
+//! through `opentelemetry::global` — and samplers see the start attributes.
 //!
 //! One test function: the global provider is process-wide state.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use opentelemetry::trace::{Link, SpanKind, TraceContextExt};
 use opentelemetry::{Context, KeyValue, Value};
-use opentelemetry_sdk::trace::{SamplingDecision, SamplingResult, SdkTracerProvider, ShouldSample};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{
+    SamplingDecision, SamplingResult, SdkTracerProvider, ShouldSample, SpanData, SpanExporter,
+};
 use otel_genai::testing::Capture;
 use otel_genai::{Attributes, GenAiRequest, gen_ai_chat, tool};
 
@@ -77,7 +82,7 @@ fn the_global_provider_is_read_at_span_time() {
     // sampler sees the start attributes.
     let sampler = RecordingSampler::default();
     let provider = SdkTracerProvider::builder().with_sampler(sampler.clone()).build();
-    opentelemetry::global::set_tracer_provider(provider.clone());
+    otel_genai::set_tracer_provider(provider.clone());
     assert_eq!(chat(&Request { model: "gpt-4o" }), 1);
     assert!(ping());
     let seen = sampler.seen.lock().unwrap().clone();
@@ -95,5 +100,29 @@ fn the_global_provider_is_read_at_span_time() {
     assert!(ping_attributes.contains(&KeyValue::new("gen_ai.tool.type", "function")));
     // The earlier capture no longer receives spans.
     assert_eq!(capture.tree().len(), 1);
+
+    // A provider installed straight through `opentelemetry::global` replaces a live one
+    // within `REFRESH_EVERY` spans on each thread.
+    let counted = Counting::default();
+    let direct = SdkTracerProvider::builder().with_simple_exporter(counted.clone()).build();
+    opentelemetry::global::set_tracer_provider(direct.clone());
+    let mut calls = 0;
+    while counted.0.load(Ordering::SeqCst) == 0 && calls < 1_000 {
+        assert!(ping());
+        calls += 1;
+    }
+    assert!(calls <= otel_genai::REFRESH_EVERY as usize, "taken up after {calls} spans");
     let _ = provider.shutdown();
+    let _ = direct.shutdown();
+}
+
+/// Counts the spans it is given.
+#[derive(Debug, Clone, Default)]
+struct Counting(Arc<AtomicUsize>);
+
+impl SpanExporter for Counting {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        self.0.fetch_add(batch.len(), Ordering::SeqCst);
+        Ok(())
+    }
 }
