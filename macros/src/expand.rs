@@ -12,6 +12,8 @@ use crate::valid::{AttrValue, SpanArgs, StartAttribute, string_literal};
 pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let Function { attrs, vis, sig, body } = function;
     let name = static_name(&args);
+    // The operation name, the macro's own attributes, and room for a request's.
+    let capacity = 1 + args.attributes.len() + if args.request.is_some() { 8 } else { 0 };
     let SpanArgs { kind: _, krate, operation: (operation, _), client, request, attributes } = args;
     let private = quote!(#krate::__private);
 
@@ -55,6 +57,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
             #private::Operation::#operation,
             #private::SpanKind::#kind,
             #name,
+            #capacity,
             |#describe: &mut #private::Attributes| {
                 #record_request
                 #(#sets)*

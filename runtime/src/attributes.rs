@@ -82,7 +82,13 @@ impl Attributes {
             self.list.push(KeyValue::new(key, value));
             return;
         }
-        match self.list.iter_mut().find(|kv| kv.key == key) {
+        let wanted = key.as_str();
+        // Lengths first: most keys differ there, and it spares a byte comparison.
+        let same = |kv: &&mut KeyValue| {
+            let have = kv.key.as_str();
+            have.len() == wanted.len() && (std::ptr::eq(have, wanted) || have == wanted)
+        };
+        match self.list.iter_mut().find(same) {
             Some(existing) => existing.value = value,
             None => self.list.push(KeyValue::new(key, value)),
         }
@@ -97,7 +103,11 @@ impl Attributes {
 
     /// Sets a static string attribute, replacing an earlier value, without copying it.
     pub fn set_static(&mut self, key: &'static str, value: &'static str) {
-        self.set_value(Key::from_static_str(key), Value::String(value.into()));
+        if self.may_repeat {
+            self.set_value(Key::from_static_str(key), Value::String(value.into()));
+        } else {
+            self.push_static(key, value);
+        }
     }
 
     /// The value of `key`, if set.

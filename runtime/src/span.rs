@@ -15,9 +15,6 @@ use crate::semconv::{Operation, attr};
 use crate::tracer::SpanSource;
 use crate::{Attributes, GenAiResponse, content};
 
-/// Upper bound of the start attributes a macro writes; sized so the vector never grows.
-const START_CAPACITY: usize = 12;
-
 /// One instrumented call's span, from its start to its end.
 ///
 /// Created by the code the span macros generate; ends exactly once: through
@@ -34,18 +31,19 @@ impl SpanGuard {
     /// Starts the span of `operation` as a child of the current context. `name` is the
     /// span name when the macro knew it at compile time; otherwise it is made from the
     /// operation and the attribute the conventions name spans by. `describe` writes the
-    /// start attributes; they are on the span builder, so samplers see them.
+    /// start attributes (about `capacity` of them); they are on the span builder, so
+    /// samplers see them.
     pub fn start(
         operation: Operation,
         kind: SpanKind,
         name: Option<&'static str>,
+        capacity: usize,
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
-        let Some(source) = SpanSource::current() else {
+        let Some((source, parent)) = SpanSource::current() else {
             return SpanGuard { cx: None, ended: false };
         };
-        let parent = Context::current();
-        let mut attrs = Attributes::with_distinct_keys(START_CAPACITY, content::capture_enabled());
+        let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
         attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
         describe(&mut attrs);
         let name = match name {
@@ -177,7 +175,12 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 fn span_name(operation: Operation, attrs: &Attributes) -> Cow<'static, str> {
     match attrs.get(operation.naming_attribute()) {
         Some(Value::String(value)) if !value.as_str().is_empty() => {
-            format!("{} {}", operation.name(), value.as_str()).into()
+            let (operation, value) = (operation.name(), value.as_str());
+            let mut name = String::with_capacity(operation.len() + 1 + value.len());
+            name.push_str(operation);
+            name.push(' ');
+            name.push_str(value);
+            name.into()
         }
         Some(other @ (Value::I64(_) | Value::F64(_) | Value::Bool(_))) => {
             format!("{} {}", operation.name(), other).into()

@@ -68,34 +68,40 @@ pub(crate) struct ScopedTracer(pub(crate) Arc<BoxedTracer>);
 /// The tracer a span is started with.
 pub(crate) enum SpanSource {
     Scoped(Arc<BoxedTracer>),
-    Global(Rc<BoxedTracer>),
+    /// The kept tracer of the global provider; `fresh` on its first span since fetched.
+    Global {
+        tracer: Rc<BoxedTracer>,
+        fresh: bool,
+    },
 }
 
 impl SpanSource {
-    /// The tracer for a span started now, or `None` when this thread's global provider is
-    /// known to record nothing.
-    pub(crate) fn current() -> Option<SpanSource> {
-        let scoped = Context::map_current(|cx| cx.get::<ScopedTracer>().map(|scoped| scoped.0.clone()));
-        match scoped {
-            Some(tracer) => Some(SpanSource::Scoped(tracer)),
-            None => global_tracer().map(SpanSource::Global),
-        }
+    /// The tracer for a span started now and the context it is a child of, or `None` when
+    /// this thread's global provider is known to record nothing.
+    pub(crate) fn current() -> Option<(SpanSource, Context)> {
+        Context::map_current(|cx| match cx.get::<ScopedTracer>() {
+            Some(scoped) => Some((SpanSource::Scoped(scoped.0.clone()), cx.clone())),
+            None => global_tracer().map(|(tracer, fresh)| (SpanSource::Global { tracer, fresh }, cx.clone())),
+        })
     }
 
     pub(crate) fn build(&self, builder: SpanBuilder, parent: &Context) -> BoxedSpan {
-        let span = match self {
+        match self {
             SpanSource::Scoped(tracer) => tracer.build_with_context(builder, parent),
-            SpanSource::Global(tracer) => tracer.build_with_context(builder, parent),
-        };
-        // A span with no valid context from a parentless start: the global provider is the
-        // no-op one, or was shut down. Skip the work until the tracer is fetched again.
-        if matches!(self, SpanSource::Global(_))
-            && !opentelemetry::trace::Span::span_context(&span).is_valid()
-            && !parent.is_telemetry_suppressed()
-        {
-            let _ = KEPT.try_with(|kept| kept.borrow_mut().records = false);
+            SpanSource::Global { tracer, fresh } => {
+                let span = tracer.build_with_context(builder, parent);
+                // The first span of a freshly fetched tracer tells whether the provider
+                // records anything: a span with no valid context is the no-op provider's
+                // (or a shut-down one's). Then skip the work until the next fetch.
+                if *fresh
+                    && !opentelemetry::trace::Span::span_context(&span).is_valid()
+                    && !parent.is_telemetry_suppressed()
+                {
+                    let _ = KEPT.try_with(|kept| kept.borrow_mut().records = false);
+                }
+                span
+            }
         }
-        span
     }
 }
 
@@ -116,16 +122,18 @@ fn fetch() -> BoxedTracer {
     global::tracer_provider().tracer_with_scope(scope())
 }
 
-fn global_tracer() -> Option<Rc<BoxedTracer>> {
+/// This thread's kept tracer, and whether it was fetched just now.
+fn global_tracer() -> Option<(Rc<BoxedTracer>, bool)> {
     KEPT.try_with(|kept| {
         let mut kept = kept.borrow_mut();
         let generation = GENERATION.load(Ordering::Acquire);
-        if kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0 {
+        let fresh = kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0;
+        if fresh {
             *kept = Kept { tracer: Some(Rc::new(fetch())), generation, spans_left: REFRESH_EVERY, records: true };
         }
         kept.spans_left -= 1;
-        if kept.records { kept.tracer.clone() } else { None }
+        if kept.records { kept.tracer.clone().map(|tracer| (tracer, fresh)) } else { None }
     })
     // During thread teardown the kept tracer is gone: fetch one for this span.
-    .unwrap_or_else(|_| Some(Rc::new(fetch())))
+    .unwrap_or_else(|_| Some((Rc::new(fetch()), false)))
 }
