@@ -14,7 +14,7 @@ use std::task::{Context as TaskContext, Poll, Waker};
 
 use opentelemetry::global;
 use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, SdkTracerProvider, SpanData, SpanExporter};
 
 /// Runs a future that completes without waiting (as every workload here does) to its end.
 pub fn complete<F: Future>(future: F) -> F::Output {
@@ -36,9 +36,13 @@ impl SpanExporter for DiscardExporter {
     }
 }
 
-/// A real SDK tracer provider, batching into [`DiscardExporter`].
+/// A real SDK tracer provider, batching into [`DiscardExporter`]. The queue is deep enough
+/// that bursts of a benchmark's iterations are queued rather than dropped, so every
+/// variant pays the same for handing spans over.
 pub fn sdk_provider() -> SdkTracerProvider {
-    SdkTracerProvider::builder().with_batch_exporter(DiscardExporter).build()
+    let config = BatchConfigBuilder::default().with_max_queue_size(1 << 16).build();
+    let processor = BatchSpanProcessor::builder(DiscardExporter).with_batch_config(config).build();
+    SdkTracerProvider::builder().with_span_processor(processor).build()
 }
 
 /// Installs the SDK provider globally and returns it (shut it down when done).
