@@ -61,6 +61,10 @@ pub(crate) fn reasoning(input: TokenStream) -> TokenStream {
         return error.to_compile_error();
     }
     let name = &args.name;
+    if cfg!(feature = "off") {
+        let values = args.entries.iter().map(|entry| value_ref(&entry.value));
+        return quote! { { let _ = || { let _ = &(#name); #(let _ = #values;)* }; } };
+    }
     quote! {
         ::otel_genai::__private::record_event(#name, |#attrs: &mut ::otel_genai::Attributes| { #(#sets)* })
     }

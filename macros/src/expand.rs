@@ -10,6 +10,9 @@ use crate::keys::{Setter, value_ref};
 use crate::valid::{AttrValue, SpanArgs, StartAttribute, string_literal};
 
 pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
+    if cfg!(feature = "off") {
+        return compiled_away(function, args);
+    }
     let Function { attrs, vis, sig, body } = function;
     let name = static_name(&args);
     // The operation name, the macro's own attributes, and room for a request's.
@@ -153,5 +156,29 @@ fn static_name(args: &SpanArgs) -> TokenStream {
             quote!(#private::Option::Some(#full))
         }
         None => quote!(#private::Option::None),
+    }
+}
+
+/// With the `off` feature: the function as written, plus a closure that is never called
+/// and mentions the argument expressions, so they still type-check and the variables they
+/// use still count as used.
+fn compiled_away(function: Function, args: SpanArgs) -> TokenStream {
+    let Function { attrs, vis, sig, body } = function;
+    let values = args.request.iter().chain(args.attributes.iter().filter_map(|attribute| match &attribute.value {
+        AttrValue::Expr(expr) => Some(expr),
+        _ => None,
+    }));
+    let values: Vec<TokenStream> = values.map(value_ref).collect();
+    let mut block = Group::new(
+        Delimiter::Brace,
+        quote! {
+            let _ = || { #(let _ = #values;)* };
+            #body
+        },
+    );
+    block.set_span(body_span(&body));
+    quote! {
+        #(#attrs)*
+        #vis #sig #block
     }
 }
