@@ -30,6 +30,9 @@ pub struct Attributes {
     /// Whether a key may already be present. Off while a span macro writes keys it checked
     /// for duplicates when it expanded; on once other code (a request) has written.
     may_repeat: bool,
+    /// A bit for each key length present (modulo 64): a key whose length bit is clear is
+    /// certainly new, so most sets need no search.
+    lengths: u64,
 }
 
 impl Default for Attributes {
@@ -43,15 +46,17 @@ impl Attributes {
     /// [`GenAiRequest`](crate::GenAiRequest) and [`GenAiResponse`](crate::GenAiResponse)
     /// whether prompts and completions may be recorded.
     pub fn new(capture_content: bool) -> Self {
-        Attributes { list: Vec::new(), capture_content, may_repeat: true }
+        Attributes { list: Vec::new(), capture_content, may_repeat: true, lengths: 0 }
     }
 
     /// A set the caller fills with distinct keys until [`Attributes::expect_repeats`].
+    #[inline]
     pub(crate) fn with_distinct_keys(capacity: usize, capture_content: bool) -> Self {
-        Attributes { list: Vec::with_capacity(capacity), capture_content, may_repeat: false }
+        Attributes { list: Vec::with_capacity(capacity), capture_content, may_repeat: false, lengths: 0 }
     }
 
     /// From now on a key may be set again, and later values replace earlier ones.
+    #[inline]
     pub(crate) fn expect_repeats(&mut self) {
         self.may_repeat = true;
     }
@@ -59,6 +64,7 @@ impl Attributes {
     /// Whether message content (prompts, completions, tool arguments and results) may be
     /// recorded. Content is personal data more often than not, so it is off unless the
     /// application turned it on.
+    #[inline]
     pub fn capture_content(&self) -> bool {
         self.capture_content
     }
@@ -77,31 +83,35 @@ impl Attributes {
     }
 
     /// Sets an already converted value, replacing an earlier value of the same key.
+    #[inline]
     pub fn set_value(&mut self, key: Key, value: Value) {
-        if !self.may_repeat {
-            self.list.push(KeyValue::new(key, value));
-            return;
+        let length_bit = 1_u64 << (key.as_str().len() % 64);
+        if self.may_repeat && self.lengths & length_bit != 0 {
+            let wanted = key.as_str();
+            let same = |kv: &&mut KeyValue| {
+                let have = kv.key.as_str();
+                have.len() == wanted.len() && (std::ptr::eq(have, wanted) || have == wanted)
+            };
+            if let Some(existing) = self.list.iter_mut().find(same) {
+                existing.value = value;
+                return;
+            }
         }
-        let wanted = key.as_str();
-        // Lengths first: most keys differ there, and it spares a byte comparison.
-        let same = |kv: &&mut KeyValue| {
-            let have = kv.key.as_str();
-            have.len() == wanted.len() && (std::ptr::eq(have, wanted) || have == wanted)
-        };
-        match self.list.iter_mut().find(same) {
-            Some(existing) => existing.value = value,
-            None => self.list.push(KeyValue::new(key, value)),
-        }
+        self.lengths |= length_bit;
+        self.list.push(KeyValue::new(key, value));
     }
 
     /// Appends a static string attribute without looking for an earlier value: for keys
     /// the caller knows are not set yet.
     #[doc(hidden)]
+    #[inline]
     pub fn push_static(&mut self, key: &'static str, value: &'static str) {
-        self.list.push(KeyValue::new(key, value));
+        self.lengths |= 1_u64 << (key.len() % 64);
+        self.list.push(KeyValue::new(Key::from_static_str(key), Value::String(value.into())));
     }
 
     /// Sets a static string attribute, replacing an earlier value, without copying it.
+    #[inline]
     pub fn set_static(&mut self, key: &'static str, value: &'static str) {
         if self.may_repeat {
             self.set_value(Key::from_static_str(key), Value::String(value.into()));

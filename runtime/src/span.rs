@@ -24,6 +24,8 @@ use crate::{Attributes, GenAiResponse, content};
 #[derive(Debug)]
 pub struct SpanGuard {
     cx: Option<Context>,
+    /// Whether the span records (a sampled-out span still propagates its context).
+    recording: bool,
     ended: bool,
 }
 
@@ -41,7 +43,7 @@ impl SpanGuard {
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
         let Some((source, parent)) = SpanSource::current() else {
-            return SpanGuard { cx: None, ended: false };
+            return SpanGuard { cx: None, recording: false, ended: false };
         };
         let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
         attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
@@ -52,7 +54,8 @@ impl SpanGuard {
         };
         let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
         let span = source.build(builder, &parent);
-        SpanGuard { cx: Some(parent.with_span(span)), ended: false }
+        let recording = opentelemetry::trace::Span::is_recording(&span);
+        SpanGuard { cx: Some(parent.with_span(span)), recording, ended: false }
     }
 
     /// Runs `body` to completion with this span's context attached around every poll.
@@ -85,8 +88,9 @@ impl SpanGuard {
     }
 
     /// The span, when it is recorded.
+    #[inline]
     fn recording(&self) -> Option<SpanRef<'_>> {
-        self.cx.as_ref().map(TraceContextExt::span).filter(SpanRef::is_recording)
+        self.cx.as_ref().filter(|_| self.recording).map(TraceContextExt::span)
     }
 
     /// Records the attributes of the value the function returned.
@@ -112,6 +116,7 @@ impl SpanGuard {
     }
 
     /// Ends the span after its outcome was recorded.
+    #[inline]
     pub fn end(mut self) {
         self.ended = true;
         if let Some(cx) = &self.cx {

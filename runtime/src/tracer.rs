@@ -78,6 +78,7 @@ pub(crate) enum SpanSource {
 impl SpanSource {
     /// The tracer for a span started now and the context it is a child of, or `None` when
     /// this thread's global provider is known to record nothing.
+    #[inline]
     pub(crate) fn current() -> Option<(SpanSource, Context)> {
         Context::map_current(|cx| match cx.get::<ScopedTracer>() {
             Some(scoped) => Some((SpanSource::Scoped(scoped.0.clone()), cx.clone())),
@@ -85,6 +86,7 @@ impl SpanSource {
         })
     }
 
+    #[inline]
     pub(crate) fn build(&self, builder: SpanBuilder, parent: &Context) -> BoxedSpan {
         match self {
             SpanSource::Scoped(tracer) => tracer.build_with_context(builder, parent),
@@ -123,6 +125,7 @@ fn fetch() -> BoxedTracer {
 }
 
 /// This thread's kept tracer, and whether it was fetched just now.
+#[inline]
 fn global_tracer() -> Option<(Rc<BoxedTracer>, bool)> {
     KEPT.try_with(|kept| {
         let mut kept = kept.borrow_mut();
