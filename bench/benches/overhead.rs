@@ -53,21 +53,28 @@ fn workloads() -> Vec<Workload> {
 /// Calls a variant makes between two clock reads.
 const BATCH: u64 = 32;
 
-/// Times `measured` while `others` run in between, untimed, batch by batch: every variant
-/// sees the same export queue, allocator and scheduler state, which on a shared two-core
-/// machine otherwise swings a variant's figure between runs.
+/// Times `measured` while `others` run in between, untimed, batch by batch, in an order
+/// that rotates every round: every variant sees the same export queue, allocator and
+/// scheduler state at every point of the export cycle. On a shared two-core machine a
+/// variant measured alone swings between runs with the state the batch exporter is in.
 fn interleaved(iters: u64, measured: &dyn Fn(), others: &[&dyn Fn()]) -> Duration {
     let rounds = iters.div_ceil(BATCH);
     let mut spent = Duration::ZERO;
-    for _ in 0..rounds {
-        let start = Instant::now();
-        for _ in 0..BATCH {
-            measured();
-        }
-        spent += start.elapsed();
-        for other in others {
-            for _ in 0..BATCH {
-                other();
+    let slots = others.len() + 1;
+    for round in 0..rounds {
+        for slot in 0..slots {
+            // Rotate the measured variant's position through the round.
+            let turn = (slot + round as usize) % slots;
+            if turn == 0 {
+                let start = Instant::now();
+                for _ in 0..BATCH {
+                    measured();
+                }
+                spent += start.elapsed();
+            } else {
+                for _ in 0..BATCH {
+                    others[turn - 1]();
+                }
             }
         }
     }

@@ -109,7 +109,10 @@ pub(crate) fn derive(describes: Describes, input: TokenStream) -> TokenStream {
                 let Some(key) = check_key(&name, &at, describes.place(), &mut errors) else { continue };
                 check_field_type(&key, &field_name, &field.ty, &mut errors);
                 let method = Ident::new(key.setter.method(), Span::call_site());
-                let key_name = &key.name;
+                let key_name = {
+                    let name = &key.name;
+                    quote!(#krate::__private::Key::from_static_str(#name))
+                };
                 let ty = &field.ty;
                 let span = ty.to_token_stream().into_iter().next().map_or_else(Span::call_site, |tree| tree.span());
                 let value = quote_spanned!(span=> &self.#member);

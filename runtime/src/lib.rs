@@ -273,6 +273,7 @@ pub mod __private {
     pub use crate::span::SpanGuard;
     pub use crate::{Attributes, GenAiRequest, ToAttributeValue};
     pub use core::option::Option;
+    pub use opentelemetry::Key;
     pub use opentelemetry::trace::SpanKind;
 
     /// Adds an event to the current span, if it is recorded.
