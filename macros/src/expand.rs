@@ -71,7 +71,11 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
 
     let pin_output = pin_output(&sig.output);
     let run = if sig.asyncness.is_some() {
-        quote! { #span.run(async move { #pin_output #body }).await }
+        let body_future = Ident::new("__otel_genai_body", Span::mixed_site());
+        quote! {{
+            let #body_future = ::core::pin::pin!(async move { #pin_output #body });
+            #span.run(#body_future).await
+        }}
     } else {
         quote! { #span.run_sync(move || { #pin_output #body }) }
     };

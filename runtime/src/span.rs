@@ -3,9 +3,9 @@
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use opentelemetry::trace::{SpanBuilder, SpanKind, SpanRef, Status, TraceContextExt};
@@ -58,18 +58,20 @@ impl SpanGuard {
         SpanGuard { cx: Some(parent.with_span(span)), recording, ended: false }
     }
 
-    /// Runs `body` to completion with this span's context attached around every poll.
-    /// A panic ends the span with `error.type = "panic"` and continues unwinding.
-    pub async fn run<F: Future>(&mut self, body: F) -> F::Output {
-        if self.cx.is_none() {
-            return body.await;
-        }
-        let mut body = pin!(body);
-        poll_fn(|task| self.poll_in(body.as_mut(), task)).await
+    /// Runs the pinned `body` to completion with this span's context attached around every
+    /// poll. A panic ends the span with `error.type = "panic"` and continues unwinding.
+    ///
+    /// The body is pinned by the caller (in its own state), so the instrumented future is
+    /// no bigger than the body plus this guard.
+    pub fn run<'a, F: Future>(&'a mut self, body: Pin<&'a mut F>) -> InSpan<'a, F> {
+        InSpan { guard: self, body }
     }
 
     fn poll_in<F: Future>(&mut self, body: Pin<&mut F>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let attached = self.cx.clone().map(Context::attach);
+        let Some(cx) = &self.cx else {
+            return body.poll(task);
+        };
+        let attached = cx.clone().attach();
         let polled = catch_unwind(AssertUnwindSafe(|| body.poll(task)));
         drop(attached);
         polled.unwrap_or_else(|payload| self.end_panicked(payload))
@@ -134,6 +136,24 @@ impl SpanGuard {
             cx.span().end();
         }
         resume_unwind(payload)
+    }
+}
+
+/// The body of an instrumented `async fn`, polled with its span's context attached.
+#[derive(Debug)]
+#[must_use = "futures do nothing unless polled"]
+pub struct InSpan<'a, F> {
+    guard: &'a mut SpanGuard,
+    body: Pin<&'a mut F>,
+}
+
+impl<F: Future> Future for InSpan<'_, F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        this.guard.poll_in(this.body.as_mut(), task)
     }
 }
 
