@@ -27,10 +27,21 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
 
     let operation = Ident::new(operation, Span::call_site());
     let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
-    let record_request = request.map(|request| {
+    let record_request = request.as_ref().map(|request| {
         quote_spanned! {request_span(&request)=>
             #private::record_request(#describe, &(#request));
         }
+    });
+    // Without a request every key is new: write the literal strings in one go.
+    let (literals, attributes): (Vec<_>, Vec<_>) = attributes
+        .into_iter()
+        .partition(|attribute| request.is_none() && !attribute.key.content && literal_text(attribute).is_some());
+    let literals = (!literals.is_empty()).then(|| {
+        let pairs = literals.iter().map(|attribute| {
+            let (name, text) = (&attribute.key.name, literal_text(attribute));
+            quote!((#name, #text))
+        });
+        quote! { #describe.extend_static(&[#(#pairs),*]); }
     });
     let sets = attributes.iter().map(|StartAttribute { key, value }| {
         let name = &key.name;
@@ -64,6 +75,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
             #capacity,
             |#describe: &mut #private::Attributes| {
                 #record_request
+                #literals
                 #(#sets)*
             },
         );
@@ -185,5 +197,17 @@ fn compiled_away(function: Function, args: SpanArgs) -> TokenStream {
     quote! {
         #(#attrs)*
         #vis #sig #block
+    }
+}
+
+/// The value of a string attribute written as a literal.
+fn literal_text(attribute: &StartAttribute) -> Option<String> {
+    if attribute.key.setter != Setter::Str {
+        return None;
+    }
+    match &attribute.value {
+        AttrValue::Str(text, _) => Some(text.clone()),
+        AttrValue::Expr(expr) => string_literal(expr).map(|text| text.value()),
+        AttrValue::Int(..) => None,
     }
 }

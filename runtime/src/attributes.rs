@@ -110,6 +110,15 @@ impl Attributes {
         self.list.push(KeyValue::new(Key::from_static_str(key), Value::String(value.into())));
     }
 
+    /// Appends static string attributes whose keys the caller knows are not set yet.
+    #[doc(hidden)]
+    #[inline]
+    pub fn extend_static(&mut self, pairs: &[(&'static str, &'static str)]) {
+        for (key, value) in pairs {
+            self.push_static(key, value);
+        }
+    }
+
     /// Sets a static string attribute, replacing an earlier value, without copying it.
     #[inline]
     pub fn set_static(&mut self, key: &'static str, value: &'static str) {
