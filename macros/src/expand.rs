@@ -28,7 +28,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let operation = Ident::new(operation, Span::call_site());
     let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
     let record_request = request.as_ref().map(|request| {
-        quote_spanned! {request_span(&request)=>
+        quote_spanned! {request_span(request)=>
             #private::record_request(#describe, &(#request));
         }
     });
