@@ -1,7 +1,7 @@
 //! One-line setup: `let _telemetry = otel_genai::init()?;`.
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::Write;
 use std::sync::{Mutex, PoisonError};
 
 use opentelemetry::Context;
@@ -68,29 +68,64 @@ pub fn init() -> Result<Telemetry, InitError> {
             return Err(InitError::OtlpUnavailable { variable, endpoint });
         }
     }
-    let tracer_provider = SdkTracerProvider::builder().with_span_processor(ConsoleTreeProcessor::default()).build();
+    let tracer_provider = SdkTracerProvider::builder().with_span_processor(ConsoleTreeProcessor::new()).build();
     crate::set_tracer_provider(tracer_provider.clone());
     Ok(Telemetry { tracer_provider })
 }
 
-/// Prints each trace as a tree on standard output once its root span has ended.
-#[derive(Debug, Default)]
+/// Prints each trace as a tree once its root span has ended: on standard output, or on a
+/// writer of your choice.
+///
+/// ```
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_genai::ConsoleTreeProcessor;
+///
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(ConsoleTreeProcessor::to_writer(std::io::stderr()))
+///     .build();
+/// otel_genai::set_tracer_provider(provider.clone());
+/// # let _ = provider.shutdown();
+/// ```
+#[derive(Default)]
 pub struct ConsoleTreeProcessor {
     pending: Mutex<HashMap<TraceId, Vec<SpanData>>>,
+    /// Where trees go; `None` is standard output.
+    out: Mutex<Option<Box<dyn Write + Send>>>,
+}
+
+impl std::fmt::Debug for ConsoleTreeProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleTreeProcessor").finish_non_exhaustive()
+    }
 }
 
 impl ConsoleTreeProcessor {
-    fn print(spans: Vec<SpanData>) {
+    /// A processor printing to standard output.
+    pub fn new() -> Self {
+        ConsoleTreeProcessor::default()
+    }
+
+    /// A processor writing each finished trace to `out`.
+    pub fn to_writer(out: impl Write + Send + 'static) -> Self {
+        ConsoleTreeProcessor { pending: Mutex::default(), out: Mutex::new(Some(Box::new(out))) }
+    }
+
+    fn print(&self, spans: Vec<SpanData>) {
         let tree = SpanTree::new(spans);
-        let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{tree}");
-        let _ = out.flush();
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = match out.as_mut() {
+            Some(out) => write!(out, "{tree}").and_then(|()| out.flush()),
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                write!(stdout, "{tree}").and_then(|()| stdout.flush())
+            }
+        };
     }
 
     fn print_all_pending(&self) {
         let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
         for spans in pending.into_values() {
-            Self::print(spans);
+            self.print(spans);
         }
     }
 }
@@ -107,7 +142,7 @@ impl SpanProcessor for ConsoleTreeProcessor {
             if is_root { pending.remove(&trace_id) } else { None }
         };
         if let Some(spans) = finished_trace {
-            Self::print(spans);
+            self.print(spans);
         }
     }
 

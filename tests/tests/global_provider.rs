@@ -126,3 +126,42 @@ impl SpanExporter for Counting {
         Ok(())
     }
 }
+
+#[derive(GenAiRequest)]
+struct PromptRequest {
+    model: String,
+    #[gen_ai(input.messages)]
+    messages: Vec<String>,
+}
+
+#[derive(otel_genai::GenAiResponse)]
+struct PromptResponse {
+    #[gen_ai(output.messages)]
+    messages: Vec<String>,
+}
+
+#[gen_ai_chat(provider = "openai", request = req, attributes(gen_ai.system_instructions = "Be brief."))]
+fn prompt(req: &PromptRequest) -> PromptResponse {
+    PromptResponse { messages: req.messages.iter().map(|m| m.to_uppercase()).collect() }
+}
+
+// The capture switch is process-wide; this is the only test that turns it on.
+#[test]
+fn message_content_is_recorded_only_when_capture_is_on() {
+    let request = PromptRequest { model: "gpt-4o".to_owned(), messages: vec!["hi".to_owned()] };
+    let capture = Capture::new();
+    otel_genai::set_capture_message_content(false);
+    capture.in_scope(|| prompt(&request));
+    otel_genai::set_capture_message_content(true);
+    capture.in_scope(|| prompt(&request));
+    otel_genai::set_capture_message_content(false);
+
+    let tree = capture.tree();
+    let [without, with] = tree.find_all("chat gpt-4o")[..] else { panic!("two spans:\n{tree}") };
+    for key in ["gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"] {
+        assert_eq!(without.attr(key), None, "{key} recorded with capture off");
+    }
+    assert_eq!(with.str_attr("gen_ai.input.messages"), Some(r#"["hi"]"#));
+    assert_eq!(with.str_attr("gen_ai.output.messages"), Some(r#"["HI"]"#));
+    assert_eq!(with.str_attr("gen_ai.system_instructions"), Some("Be brief."));
+}

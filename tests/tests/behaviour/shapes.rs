@@ -287,3 +287,37 @@ fn derives_reach_the_runtime_through_a_reexport() {
     ReexportedResponse { id: "r".to_owned() }.record(&mut attrs);
     assert_eq!(attrs.get("gen_ai.response.id"), Some(&opentelemetry::Value::from("r")));
 }
+
+trait Accumulate {
+    async fn add(&mut self, n: u32) -> u32;
+    fn into_total(self) -> u32;
+}
+
+impl Accumulate for Counter {
+    #[tool(name = "accumulate")]
+    async fn add(&mut self, n: u32) -> u32 {
+        tokio::task::yield_now().await;
+        self.count += n;
+        self.count
+    }
+
+    #[tool(name = "total")]
+    fn into_total(self) -> u32 {
+        self.count
+    }
+}
+
+#[tokio::test]
+async fn trait_impl_methods_with_mut_self_and_self() {
+    let capture = Capture::new();
+    let total = capture
+        .scope(async {
+            let mut counter = Counter { count: 1, label: String::new() };
+            counter.add(2).await;
+            counter.add(3).await;
+            counter.into_total()
+        })
+        .await;
+    assert_eq!(total, 6);
+    assert_eq!(capture.tree().outline(), "execute_tool accumulate\nexecute_tool accumulate\nexecute_tool total\n");
+}
