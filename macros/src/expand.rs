@@ -43,23 +43,19 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         });
         quote! { #describe.extend_static(&[#(#pairs),*]); }
     });
-    let sets = attributes.iter().map(|StartAttribute { key, value }| {
+    let sets = attributes.iter().map(|attribute| {
+        let StartAttribute { key, value } = attribute;
         let name = &key.name;
         let static_key = quote!(#private::Key::from_static_str(#name));
         let method = Ident::new(key.setter.method(), Span::call_site());
-        let set = match value {
-            AttrValue::Expr(expr) => match string_literal(expr) {
-                Some(text) if key.setter == Setter::Str => quote! { #describe.set_static(#name, #text); },
-                _ => {
-                    let value = value_ref(expr);
-                    quote! { #describe.#method(#static_key, #value); }
-                }
-            },
-            AttrValue::Str(text, at) if key.setter == Setter::Str => {
-                quote_spanned! {*at=> #describe.set_static(#name, #text); }
+        let set = match (literal_text(attribute), value) {
+            (Some(text), _) => quote! { #describe.set_static(#name, #text); },
+            (None, AttrValue::Expr(expr)) => {
+                let value = value_ref(expr);
+                quote! { #describe.#method(#static_key, #value); }
             }
-            AttrValue::Str(text, at) => quote_spanned! {*at=> #describe.#method(#static_key, #text); },
-            AttrValue::Int(number, at) => quote_spanned! {*at=> #describe.#method(#static_key, &#number); },
+            (None, AttrValue::Str(text, at)) => quote_spanned! {*at=> #describe.#method(#static_key, #text); },
+            (None, AttrValue::Int(number, at)) => quote_spanned! {*at=> #describe.#method(#static_key, &#number); },
         };
         if key.content {
             quote! { if #describe.capture_content() { #set } }
