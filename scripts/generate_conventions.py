@@ -2,6 +2,7 @@
 """Writes the typed table of the pinned OpenTelemetry GenAI conventions as Rust.
 
     python3 scripts/generate_conventions.py ../shared/semconv > macros/src/conventions.rs
+    cargo fmt --all
 
 The output is committed: the crates build without the YAML. Re-run it when the pinned
 conventions change; `cargo test -p otel-genai-macros` checks the table against itself.
@@ -219,7 +220,7 @@ def main():
     w("pub mod names {")
     for a in attributes():
         const = a["name"].upper().replace(".", "_")
-        w(f"    /// `{a['name']}`: {a['brief'].replace('`', '')}")
+        w(f"    /// `{a['name']}`: {a['brief']}")
         w(f"    pub const {const}: &str = {rust_str(a['name'])};")
     w("}")
     w("")

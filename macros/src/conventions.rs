@@ -1040,7 +1040,7 @@ pub mod names {
     pub const GEN_AI_OUTPUT_TYPE: &str = "gen_ai.output.type";
     /// `gen_ai.prompt.name`: The name of the prompt that uniquely identifies it.
     pub const GEN_AI_PROMPT_NAME: &str = "gen_ai.prompt.name";
-    /// `gen_ai.prompt.variable`: The variables supplied to the prompt template, the <key> being the variable name, the value being the variable value.
+    /// `gen_ai.prompt.variable`: The variables supplied to the prompt template, the `<key>` being the variable name, the value being the variable value.
     pub const GEN_AI_PROMPT_VARIABLE: &str = "gen_ai.prompt.variable";
     /// `gen_ai.prompt.version`: The version of the prompt template used.
     pub const GEN_AI_PROMPT_VERSION: &str = "gen_ai.prompt.version";
@@ -1090,7 +1090,7 @@ pub mod names {
     pub const GEN_AI_RETRIEVAL_DOCUMENTS: &str = "gen_ai.retrieval.documents";
     /// `gen_ai.retrieval.query.text`: The query text used for retrieval.
     pub const GEN_AI_RETRIEVAL_QUERY_TEXT: &str = "gen_ai.retrieval.query.text";
-    /// `gen_ai.retrieval.top_k`: The maximum number of documents the retriever was asked to return for the query (also known as k, limit, or max_num_results).
+    /// `gen_ai.retrieval.top_k`: The maximum number of documents the retriever was asked to return for the query (also known as `k`, `limit`, or `max_num_results`).
     pub const GEN_AI_RETRIEVAL_TOP_K: &str = "gen_ai.retrieval.top_k";
     /// `gen_ai.system_instructions`: The system message or instructions provided to the GenAI model separately from the chat history.
     pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
