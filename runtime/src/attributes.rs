@@ -49,6 +49,12 @@ impl Attributes {
         Attributes { list: Vec::new(), capture_content, may_repeat: true, lengths: 0 }
     }
 
+    /// An empty set with room for `capacity` attributes.
+    #[inline]
+    pub(crate) fn with_capacity(capacity: usize, capture_content: bool) -> Self {
+        Attributes { list: Vec::with_capacity(capacity), capture_content, may_repeat: true, lengths: 0 }
+    }
+
     /// A set the caller fills with distinct keys until [`Attributes::expect_repeats`].
     #[inline]
     pub(crate) fn with_distinct_keys(capacity: usize, capture_content: bool) -> Self {

@@ -98,7 +98,8 @@ impl SpanGuard {
     /// Records the attributes of the value the function returned.
     pub fn record_response<R: GenAiResponse + ?Sized>(&mut self, response: &R) {
         if let Some(span) = self.recording() {
-            let mut attrs = Attributes::new(content::capture_enabled());
+            // Room for the usual response attributes: id, model, finish reasons, usage.
+            let mut attrs = Attributes::with_capacity(8, content::capture_enabled());
             response.record(&mut attrs);
             span.set_attributes(attrs.into_vec());
         }
