@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use opentelemetry::{Array, Key, KeyValue, StringValue, Value};
+use opentelemetry::{Array, Key, KeyValue, Value};
+
+use crate::{BoolAttribute, DoubleAttribute, IntAttribute, StrAttribute};
 
 /// The attributes being collected for one span, at its start or from its response.
 ///
@@ -196,52 +198,21 @@ impl ToAttributeValue for Value {
     }
 }
 
-impl ToAttributeValue for str {
-    fn to_attribute_value(&self) -> Option<Value> {
-        Some(Value::String(self.to_owned().into()))
-    }
-}
-
-impl ToAttributeValue for String {
-    fn to_attribute_value(&self) -> Option<Value> {
-        Some(Value::String(self.clone().into()))
-    }
-}
-
-impl ToAttributeValue for Cow<'_, str> {
-    fn to_attribute_value(&self) -> Option<Value> {
-        self.as_ref().to_attribute_value()
-    }
-}
-
-impl ToAttributeValue for bool {
-    fn to_attribute_value(&self) -> Option<Value> {
-        Some(Value::Bool(*self))
-    }
-}
-
-macro_rules! int_values {
-    ($($ty:ty)*) => {$(
+// Scalars convert exactly as the typed traits say (integers saturate at `i64::MAX`, `f32`
+// widens), however a value is recorded: one conversion per type.
+macro_rules! scalar_values {
+    ($typed:ident::$method:ident => $variant:ident: $($ty:ty),*) => {$(
         impl ToAttributeValue for $ty {
             fn to_attribute_value(&self) -> Option<Value> {
-                Some(Value::I64(i64::try_from(*self).unwrap_or(i64::MAX)))
+                $typed::$method(self).map(|value| Value::$variant(value.into()))
             }
         }
     )*};
 }
-int_values!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
-
-impl ToAttributeValue for f32 {
-    fn to_attribute_value(&self) -> Option<Value> {
-        Some(Value::F64(f64::from(*self)))
-    }
-}
-
-impl ToAttributeValue for f64 {
-    fn to_attribute_value(&self) -> Option<Value> {
-        Some(Value::F64(*self))
-    }
-}
+scalar_values!(StrAttribute::str_value => String: str, String, Cow<'_, str>);
+scalar_values!(IntAttribute::int_value => I64: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+scalar_values!(DoubleAttribute::double_value => F64: f32, f64);
+scalar_values!(BoolAttribute::bool_value => Bool: bool);
 
 impl<T: ToAttributeValue> ToAttributeValue for Option<T> {
     fn to_attribute_value(&self) -> Option<Value> {
@@ -266,52 +237,19 @@ pub trait ArrayElement: Sized {
     fn to_array(items: &[Self]) -> Array;
 }
 
-impl ArrayElement for String {
-    fn to_array(items: &[Self]) -> Array {
-        Array::String(items.iter().map(|s| StringValue::from(s.clone())).collect())
-    }
-}
-
-impl ArrayElement for &str {
-    fn to_array(items: &[Self]) -> Array {
-        Array::String(items.iter().map(|s| StringValue::from(s.to_string())).collect())
-    }
-}
-
-impl ArrayElement for Cow<'_, str> {
-    fn to_array(items: &[Self]) -> Array {
-        Array::String(items.iter().map(|s| StringValue::from(s.to_string())).collect())
-    }
-}
-
-impl ArrayElement for bool {
-    fn to_array(items: &[Self]) -> Array {
-        Array::Bool(items.to_vec())
-    }
-}
-
-impl ArrayElement for f64 {
-    fn to_array(items: &[Self]) -> Array {
-        Array::F64(items.to_vec())
-    }
-}
-
-impl ArrayElement for f32 {
-    fn to_array(items: &[Self]) -> Array {
-        Array::F64(items.iter().map(|f| f64::from(*f)).collect())
-    }
-}
-
-macro_rules! int_elements {
-    ($($ty:ty)*) => {$(
+macro_rules! array_elements {
+    ($typed:ident::$method:ident => $variant:ident: $($ty:ty),*) => {$(
         impl ArrayElement for $ty {
             fn to_array(items: &[Self]) -> Array {
-                Array::I64(items.iter().map(|i| i64::try_from(*i).unwrap_or(i64::MAX)).collect())
+                Array::$variant(items.iter().filter_map($typed::$method).map(Into::into).collect())
             }
         }
     )*};
 }
-int_elements!(i8 i16 i32 i64 isize u8 u16 u32 u64 usize);
+array_elements!(StrAttribute::str_value => String: String, &str, Cow<'_, str>);
+array_elements!(IntAttribute::int_value => I64: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+array_elements!(DoubleAttribute::double_value => F64: f32, f64);
+array_elements!(BoolAttribute::bool_value => Bool: bool);
 
 impl<T: ArrayElement> ToAttributeValue for [T] {
     fn to_attribute_value(&self) -> Option<Value> {
