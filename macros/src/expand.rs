@@ -17,7 +17,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let name = static_name(&args);
     // The operation name, the macro's own attributes, and room for a request's.
     let capacity = 1 + args.attributes.len() + if args.request.is_some() { 8 } else { 0 };
-    let SpanArgs { kind: _, krate, operation: (operation, _), client, request, attributes } = args;
+    let SpanArgs { kind: _, krate, operation, client, request, attributes } = args;
     let private = quote!(#krate::__private);
 
     // Our own bindings live in the mixed-site context: the user's body cannot see them.
@@ -25,7 +25,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
     let describe = Ident::new("__otel_genai_attrs", Span::mixed_site());
     let output = Ident::new("__otel_genai_output", Span::mixed_site());
 
-    let operation = Ident::new(operation, Span::call_site());
+    let operation = Ident::new(&camel_case(operation), Span::call_site());
     let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
     let record_request = request.as_ref().map(|request| {
         quote_spanned! {request_span(request)=>
@@ -151,7 +151,7 @@ fn static_name(args: &SpanArgs) -> TokenStream {
         let krate = &args.krate;
         quote!(#krate::__private)
     };
-    let operation = args.operation.1;
+    let operation = args.operation;
     let naming = args.kind.naming_attribute();
     let named_by = args.attributes.iter().rev().find(|attribute| attribute.key.name == naming);
     let name = match named_by.map(|attribute| &attribute.value) {
@@ -206,4 +206,15 @@ fn literal_text(attribute: &StartAttribute) -> Option<String> {
         AttrValue::Expr(expr) => string_literal(expr).map(|text| text.value()),
         AttrValue::Int(..) => None,
     }
+}
+
+/// `invoke_agent` -> `InvokeAgent`: the runtime's `Operation` variant for an operation name.
+fn camel_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_ascii_uppercase()).into_iter().chain(chars)
+        })
+        .collect()
 }

@@ -155,8 +155,9 @@ pub(crate) struct StartAttribute {
 pub(crate) struct SpanArgs {
     pub(crate) kind: MacroKind,
     pub(crate) krate: TokenStream,
-    /// The runtime's `Operation` variant, and the operation's name.
-    pub(crate) operation: (&'static str, &'static str),
+    /// The value of `gen_ai.operation.name`; the runtime's `Operation` variant is its
+    /// camel-cased form.
+    pub(crate) operation: &'static str,
     pub(crate) client: bool,
     pub(crate) request: Option<Expr>,
     /// Start attributes, later entries overriding earlier ones.
@@ -182,12 +183,12 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
         kind,
         krate: quote!(::otel_genai),
         operation: match kind {
-            MacroKind::Chat => ("Chat", "chat"),
-            MacroKind::Embeddings => ("Embeddings", "embeddings"),
-            MacroKind::Retrieval => ("Retrieval", "retrieval"),
-            MacroKind::Agent => ("InvokeAgent", "invoke_agent"),
-            MacroKind::Workflow => ("InvokeWorkflow", "invoke_workflow"),
-            MacroKind::Tool => ("ExecuteTool", "execute_tool"),
+            MacroKind::Chat => "chat",
+            MacroKind::Embeddings => "embeddings",
+            MacroKind::Retrieval => "retrieval",
+            MacroKind::Agent => "invoke_agent",
+            MacroKind::Workflow => "invoke_workflow",
+            MacroKind::Tool => "execute_tool",
         },
         client: matches!(kind, MacroKind::Chat | MacroKind::Embeddings | MacroKind::Retrieval),
         request: None,
@@ -205,14 +206,16 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
     if let Some(arg) = find("operation")
         && let Some(value) = expr_value(arg, errors)
     {
+        const INFERENCE: [&str; 3] = ["chat", "text_completion", "generate_content"];
+        let known = |text: &str| INFERENCE.into_iter().find(|operation| *operation == text);
         match string_literal(value).map(|lit| (lit.value(), lit)) {
-            Some((text, _)) if text == "chat" => args.operation = ("Chat", "chat"),
-            Some((text, _)) if text == "text_completion" => args.operation = ("TextCompletion", "text_completion"),
-            Some((text, _)) if text == "generate_content" => args.operation = ("GenerateContent", "generate_content"),
-            Some((text, lit)) => errors.spanned(
-                lit,
-                format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
-            ),
+            Some((text, lit)) => match known(&text) {
+                Some(operation) => args.operation = operation,
+                None => errors.spanned(
+                    lit,
+                    format_args!("unknown operation {text:?}: `#[gen_ai_chat]` records \"chat\", \"text_completion\" or \"generate_content\""),
+                ),
+            },
             None => errors.spanned(value, "`operation` takes a string literal: \"chat\", \"text_completion\" or \"generate_content\""),
         }
     }
