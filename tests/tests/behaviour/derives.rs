@@ -210,8 +210,23 @@ async fn derived_types_drive_the_span_and_reasoning_records_events() {
 }
 
 #[test]
-fn reasoning_outside_a_span_does_nothing() {
-    reasoning!("nobody listens", steps = 1);
+fn reasoning_outside_a_span_evaluates_nothing() {
+    let evaluated = std::cell::Cell::new(0);
+    let count = || {
+        evaluated.set(evaluated.get() + 1);
+        1
+    };
+    let capture = Capture::new();
+    capture.in_scope(|| reasoning!("nobody listens", steps = count()));
+    assert_eq!(evaluated.get(), 0, "no span records: the attributes are not computed");
+    assert!(capture.spans().is_empty());
+    #[agent(name = "listener")]
+    fn listener(count: &dyn Fn() -> i32) {
+        reasoning!("heard", steps = count());
+    }
+    capture.in_scope(|| listener(&count));
+    assert_eq!(evaluated.get(), 1);
+    assert_eq!(capture.tree().root().event_attr("heard", "steps"), Some(&Value::I64(1)));
 }
 
 #[gen_ai_chat(provider = otel_genai::custom_value("opneai"), model = "m")]

@@ -319,3 +319,26 @@ fn spans_carry_the_otel_genai_scope() {
     assert_eq!(scope.version(), Some(env!("CARGO_PKG_VERSION")));
     assert_eq!(scope.schema_url(), Some("https://opentelemetry.io/schemas/gen-ai-dev/1.42.0-dev"));
 }
+
+static UNRECORDED_EVALUATIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn counted_unrecorded(value: &str) -> &str {
+    UNRECORDED_EVALUATIONS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    value
+}
+
+#[tool(attributes(app.query = counted_unrecorded(query)))]
+fn unrecorded_tool(query: &str) -> usize {
+    query.len()
+}
+
+#[test]
+fn with_no_provider_argument_expressions_are_not_evaluated() {
+    // No provider is installed in this test binary: the first span of the thread shows the
+    // no-op provider; the calls after it skip the span, and with it the arguments.
+    let calls = 100;
+    let total: usize = (0..calls).map(|_| unrecorded_tool("four")).sum();
+    assert_eq!(total, 4 * calls);
+    let evaluated = UNRECORDED_EVALUATIONS.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(evaluated <= 1, "evaluated {evaluated} times in {calls} calls");
+}
