@@ -7,23 +7,50 @@ use syn::{Ident, ReturnType, Type};
 
 use crate::item::Function;
 use crate::keys::{Setter, value_ref};
+use crate::shape::Shape;
 use crate::valid::{AttrValue, SpanArgs, StartAttribute, string_literal};
 
-pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
+pub(crate) fn expand(function: Function, args: SpanArgs, shape: Shape) -> TokenStream {
     if cfg!(feature = "off") {
         return compiled_away(function, args);
     }
     let Function { attrs, vis, sig, body } = function;
+    let streams = matches!(shape, Shape::Stream { .. });
+    let start = start_arguments(args, streams);
+    let private = &start.private;
+
+    let pin_output = pin_output(&sig.output);
+    let body = Body { private, start: &start.tokens, pin_output: &pin_output, body: &body };
+    let code = match shape {
+        Shape::Async => body.in_async_fn(),
+        Shape::Sync => body.in_sync_fn(),
+        Shape::Future { boxed, async_block } => body.future(boxed, async_block),
+        Shape::Stream { asyncness, boxed, in_result, item } => body.stream(asyncness, boxed, in_result, item),
+    };
+    let mut block = Group::new(Delimiter::Brace, code);
+    // The item keeps the user's spans end to end, so lints such as `dead_code` still
+    // report on it as on any hand-written function.
+    block.set_span(body_span(body.body));
+    quote! {
+        #(#attrs)*
+        #vis #sig #block
+    }
+}
+
+/// The arguments of `SpanGuard::start` and `DeferredSpan::new`: operation, kind, name,
+/// capacity, and the closure writing the start attributes.
+struct StartArguments {
+    private: TokenStream,
+    tokens: TokenStream,
+}
+
+fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
     let name = static_name(&args);
-    // The operation name, the macro's own attributes, and room for a request's.
-    let capacity = 1 + args.attributes.len() + if args.request.is_some() { 8 } else { 0 };
+    // The operation name, the macro's own attributes, room for a request's, the stream flag.
+    let capacity = 1 + args.attributes.len() + if args.request.is_some() { 8 } else { 0 } + usize::from(streams);
     let SpanArgs { kind: _, krate, operation, client, request, attributes } = args;
     let private = quote!(#krate::__private);
-
-    // Our own bindings live in the mixed-site context: the user's body cannot see them.
-    let span = Ident::new("__otel_genai_span", Span::mixed_site());
     let describe = Ident::new("__otel_genai_attrs", Span::mixed_site());
-    let output = Ident::new("__otel_genai_output", Span::mixed_site());
 
     let operation = Ident::new(&camel_case(operation), Span::call_site());
     let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
@@ -31,6 +58,9 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
         quote_spanned! {request_span(request)=>
             #private::record_request(#describe, &(#request));
         }
+    });
+    let stream_flag = (streams && !attributes.iter().any(|attribute| attribute.key.name == STREAM_FLAG)).then(|| {
+        quote! { #describe.set_bool(#private::Key::from_static_str(#STREAM_FLAG), &true); }
     });
     // Without a request every key is new: write the literal strings in one go.
     let (literals, attributes): (Vec<_>, Vec<_>) = attributes
@@ -63,59 +93,166 @@ pub(crate) fn expand(function: Function, args: SpanArgs) -> TokenStream {
             set
         }
     });
-    let start = quote! {
-        let mut #span = #private::SpanGuard::start(
-            #private::Operation::#operation,
-            #private::SpanKind::#kind,
-            #name,
-            #capacity,
-            |#describe: &mut #private::Attributes| {
-                #record_request
-                #literals
-                #(#sets)*
-            },
-        );
-    };
+    let tokens = quote! {(
+        #private::Operation::#operation,
+        #private::SpanKind::#kind,
+        #name,
+        #capacity,
+        |#describe: &mut #private::Attributes| {
+            #record_request
+            #literals
+            #(#sets)*
+            #stream_flag
+        },
+    )};
+    StartArguments { private, tokens }
+}
 
-    let pin_output = pin_output(&sig.output);
-    let run = if sig.asyncness.is_some() {
-        let body_future = Ident::new("__otel_genai_body", Span::mixed_site());
-        quote! {{
-            let #body_future = ::core::pin::pin!(async move { #pin_output #body });
-            #span.run(#body_future).await
-        }}
-    } else {
-        quote! { #span.run_sync(move || { #pin_output #body }) }
-    };
+/// `gen_ai.request.stream`, set on the spans of functions returning streams.
+const STREAM_FLAG: &str = "gen_ai.request.stream";
 
-    let mut block = Group::new(
-        Delimiter::Brace,
+/// The generated body, one function per shape.
+struct Body<'a> {
+    private: &'a TokenStream,
+    start: &'a TokenStream,
+    pin_output: &'a TokenStream,
+    body: &'a TokenStream,
+}
+
+/// Our own bindings live in the mixed-site context: the user's body cannot see them.
+fn binding(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+impl Body<'_> {
+    /// `async fn`: the span starts when the body is first polled and ends with it.
+    fn in_async_fn(&self) -> TokenStream {
+        let Body { private, start, pin_output, body } = self;
+        let (span, output) = (binding("__otel_genai_span"), binding("__otel_genai_output"));
         quote! {
-            #start
-            let #output = #run;
+            let mut #span = #private::SpanGuard::start #start;
+            let #output = #span.run(#private::pin!(async move { #pin_output #body })).await;
             #private::record_outcome!(#span, &#output);
             #output
-        },
-    );
-    // The item keeps the user's spans end to end, so lints such as `dead_code` still
-    // report on it as on any hand-written function.
-    block.set_span(body_span(&body));
-    quote! {
-        #(#attrs)*
-        #vis #sig #block
+        }
+    }
+
+    /// `fn` returning a value: the span covers the call.
+    fn in_sync_fn(&self) -> TokenStream {
+        let Body { private, start, pin_output, body } = self;
+        let (span, output) = (binding("__otel_genai_span"), binding("__otel_genai_output"));
+        quote! {
+            let mut #span = #private::SpanGuard::start #start;
+            let #output = #span.run_sync(move || { #pin_output #body });
+            #private::record_outcome!(#span, &#output);
+            #output
+        }
+    }
+
+    /// `fn` returning a future: the parent and start attributes are taken at the call,
+    /// the span covers the returned future from its first poll to its end.
+    fn future(&self, boxed: bool, async_block: Option<TokenStream>) -> TokenStream {
+        let Body { private, start, pin_output, body } = self;
+        let (deferred, span, output, future) = (
+            binding("__otel_genai_deferred"),
+            binding("__otel_genai_span"),
+            binding("__otel_genai_output"),
+            binding("__otel_genai_future"),
+        );
+        let (construct, polled) = match async_block {
+            // `#[async_trait]`'s `Box::pin(async move { .. })`: its block runs inside ours.
+            Some(block) => (TokenStream::new(), quote!(async move #block)),
+            None => (quote! { let #future = #private::construct(move || { #pin_output #body }); }, quote!(#future)),
+        };
+        let wrapped = quote! {
+            async move {
+                let mut #span = #deferred.start();
+                let #output = #span.run(#private::pin!(#polled)).await;
+                #private::record_outcome!(#span, &#output);
+                #output
+            }
+        };
+        let wrapped = if boxed { quote!(#private::Box::pin(#wrapped)) } else { wrapped };
+        quote! {
+            let #deferred = #private::DeferredSpan::new #start;
+            #construct
+            #wrapped
+        }
+    }
+
+    /// `fn` or `async fn` returning a stream (or a `Result` holding one): the span stays
+    /// open until the stream ends, and each item is looked at for response data.
+    fn stream(&self, asyncness: bool, boxed: bool, in_result: bool, item: Option<TokenStream>) -> TokenStream {
+        let Body { private, start, pin_output, body } = self;
+        let item = item.map(infer_impl_trait);
+        let observe = quote!(#private::observe_items!(#item));
+        let (span, output, stream, error, since) = (
+            binding("__otel_genai_span"),
+            binding("__otel_genai_output"),
+            binding("__otel_genai_stream"),
+            binding("__otel_genai_error"),
+            binding("__otel_genai_since"),
+        );
+        let (begin, make, instrument, start_span) = if asyncness {
+            (
+                quote! {
+                    let mut #span = #private::SpanGuard::start #start;
+                    let #since = #private::Instant::now();
+                    let #output = #span.run(#private::pin!(async move { #pin_output #body })).await;
+                },
+                quote!(started),
+                quote!((#span, #since, #stream, #observe)),
+                TokenStream::new(),
+            )
+        } else {
+            (
+                quote! {
+                    let #span = #private::DeferredSpan::new #start;
+                    let #output = #private::construct(move || { #pin_output #body });
+                },
+                quote!(deferred),
+                quote!((#span, #stream, #observe)),
+                quote! { let mut #span = #span.start(); },
+            )
+        };
+        let wrap = |tokens: TokenStream| if boxed { quote!(#private::Box::pin(#tokens)) } else { tokens };
+        let instrumented = wrap(quote!(#private::InStream::#make #instrument));
+        let finish = if in_result {
+            quote! {
+                match #output {
+                    #private::Result::Ok(#stream) => #private::Result::Ok(#instrumented),
+                    #private::Result::Err(#error) => {
+                        #start_span
+                        #private::record_error!(#span, &#error);
+                        #span.end();
+                        #private::Result::Err(#error)
+                    }
+                }
+            }
+        } else {
+            quote! {
+                let #stream = #output;
+                #instrumented
+            }
+        };
+        quote! {
+            #begin
+            #finish
+        }
     }
 }
 
 /// Fixes the type the body returns to the declared one, so that `?` and `return` inside
-/// the async block or closure infer as they do in the function itself. Skipped for
-/// `impl Trait` return types, which cannot be written as a local's type.
+/// the async block or closure infer as they do in the function itself. `impl Trait` parts
+/// of the type, which cannot be written as a local's type, are left to inference (`_`).
 fn pin_output(output: &ReturnType) -> TokenStream {
     let ReturnType::Type(_, ty) = output else {
         return TokenStream::new();
     };
-    if contains_impl_trait(ty) {
+    if matches!(**ty, Type::ImplTrait(_)) {
         return TokenStream::new();
     }
+    let ty = infer_impl_trait(ty.to_token_stream());
     let never = Ident::new("__otel_genai_never", Span::mixed_site());
     quote! {
         #[allow(unreachable_code, clippy::diverging_sub_expression, clippy::needless_return)]
@@ -126,15 +263,36 @@ fn pin_output(output: &ReturnType) -> TokenStream {
     }
 }
 
-fn contains_impl_trait(ty: &Type) -> bool {
-    fn scan(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            TokenTree::Ident(ident) => ident == "impl",
-            TokenTree::Group(group) => scan(group.stream()),
-            _ => false,
-        })
+/// `Result<impl Stream<Item = u8>, E>` -> `Result<_, E>`.
+fn infer_impl_trait(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Ident(ident) if ident == "impl" => {
+                // Skip the bounds: up to the `,` or `>` that closes them at this depth.
+                let mut depth = 0_usize;
+                while let Some(next) = trees.peek() {
+                    match next {
+                        TokenTree::Punct(punct) if punct.as_char() == '<' => depth += 1,
+                        TokenTree::Punct(punct) if punct.as_char() == '>' && depth == 0 => break,
+                        TokenTree::Punct(punct) if punct.as_char() == '>' => depth -= 1,
+                        TokenTree::Punct(punct) if punct.as_char() == ',' && depth == 0 => break,
+                        _ => {}
+                    }
+                    trees.next();
+                }
+                out.push(TokenTree::Ident(Ident::new("_", ident.span())));
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), infer_impl_trait(group.stream()));
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
     }
-    scan(ty.to_token_stream())
+    out.into_iter().collect()
 }
 
 fn request_span(request: &syn::Expr) -> Span {

@@ -12,6 +12,7 @@ mod event;
 mod expand;
 mod item;
 mod keys;
+mod shape;
 mod suggest;
 mod valid;
 
@@ -121,8 +122,10 @@ fn span_macro(kind: MacroKind, args: TokenStream, item: TokenStream) -> TokenStr
         return fallback(errors.finish().err().unwrap_or_else(|| unreachable!()), item).into();
     };
     let args = valid::validate(kind, raw_args, &function, &mut errors);
-    match errors.finish() {
-        Ok(()) => expand::expand(function, args).into(),
-        Err(error) => fallback(error, item).into(),
+    let shape = shape::shape(&function, kind.macro_name()).map_err(|error| errors.push(error)).ok();
+    match (errors.finish(), shape) {
+        (Ok(()), Some(shape)) => expand::expand(function, args, shape).into(),
+        (Ok(()), None) => unreachable!("a shape error is in `errors`"),
+        (Err(error), _) => fallback(error, item).into(),
     }
 }

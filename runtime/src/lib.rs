@@ -121,8 +121,8 @@
 
 #![warn(missing_docs)]
 
-mod attributes;
 mod content;
+pub mod context;
 /// The pinned OpenTelemetry GenAI conventions as a typed table: every attribute with its
 /// type, enum members, stability and phase, the deprecated names and their replacements,
 /// and the requirement levels of each span definition. The macros check against the same
@@ -137,16 +137,20 @@ mod content;
 pub mod conventions;
 mod describe;
 mod init;
-mod probe;
 mod semconv;
 mod span;
+mod stream;
 pub mod testing;
-mod tracer;
 mod tree;
 mod typed_values;
 
-pub use attributes::{ArrayElement, Attributes, ToAttributeValue};
 pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_content};
+pub use context::{
+    FutureContextExt, InContext, PropagatedAttributes, propagate_attributes, propagation, spawn_thread,
+    with_current_context,
+};
+#[cfg(feature = "tokio")]
+pub use context::{spawn, spawn_blocking, spawn_into};
 pub use conventions::SCHEMA_URL;
 pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
 pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
@@ -164,6 +168,8 @@ pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
 /// }
 /// ```
 pub use otel_genai_macros::gen_ai_chat;
+pub use span::attributes::{ArrayElement, Attributes, ToAttributeValue};
+pub use stream::{GenAiChunk, StreamSummary, TokenCount};
 
 /// A span for an embeddings request: `embeddings {model}`, kind CLIENT.
 ///
@@ -257,24 +263,31 @@ pub use otel_genai_macros::GenAiRequest;
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiResponse;
 pub use semconv::{Operation, attr};
-pub use tracer::{REFRESH_EVERY, scope, set_tracer_provider};
+pub use span::tracer::{REFRESH_EVERY, scope, set_tracer_provider};
 pub use tree::{SpanNode, SpanTree};
 pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};
 
 /// What the macros' generated code calls. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::__record_outcome as record_outcome;
     pub use crate::Operation;
-    pub use crate::probe::{
-        CodedError, DebuggedError, DisplayedError, ErrorProbe, NamedError, OpaqueError, Probe, RecordResponse,
-        ResponseProbe, SkipResponse, SplitOutcome, SplitPlain, type_name_of,
+    pub use crate::span::probe::{
+        ChunkProbe, CodedError, DebuggedError, DisplayedError, ErrorProbe, NamedError, ObserveChunk, OpaqueError,
+        Probe, RecordResponse, ResponseProbe, SkipChunk, SkipResponse, SplitOutcome, SplitPlain, type_name_of,
     };
-    pub use crate::span::SpanGuard;
+    pub use crate::span::{DeferredSpan, SpanGuard};
+    pub use crate::stream::{ChunkSink, InStream};
+    pub use crate::{
+        __observe_items as observe_items, __record_error as record_error, __record_outcome as record_outcome,
+    };
     pub use crate::{Attributes, GenAiRequest, ToAttributeValue};
     pub use core::option::Option;
+    pub use core::pin::pin;
+    pub use core::result::Result;
     pub use opentelemetry::Key;
     pub use opentelemetry::trace::SpanKind;
+    pub use std::boxed::Box;
+    pub use std::time::Instant;
 
     /// Adds an event to the current span, if it is recorded.
     pub fn record_event(name: impl Into<std::borrow::Cow<'static, str>>, describe: impl FnOnce(&mut Attributes)) {
@@ -287,6 +300,13 @@ pub mod __private {
                 span.add_event(name, attrs.into_vec());
             }
         });
+    }
+
+    /// Runs the body of a function returning a future or stream: it only builds what it
+    /// returns, so no span is current yet.
+    #[inline(always)]
+    pub fn construct<R>(body: impl FnOnce() -> R) -> R {
+        body()
     }
 
     /// Records the request's attributes (through any reference).

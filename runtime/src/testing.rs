@@ -53,7 +53,7 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 
 use crate::SpanTree;
-use crate::tracer::{ScopedTracer, scope};
+use crate::span::tracer::{ScopedTracer, scope};
 
 /// Spans captured in memory from a real SDK tracer provider.
 #[derive(Debug)]

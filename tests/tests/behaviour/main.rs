@@ -2,10 +2,12 @@
 //! in-memory exporter of `otel_genai::testing`.
 
 mod derives;
+mod later;
 mod nesting;
 mod outcome;
 mod shapes;
 mod spans;
+mod streams;
 
 use opentelemetry::{Array, Value};
 use otel_genai::{Attributes, GenAiRequest, GenAiResponse};

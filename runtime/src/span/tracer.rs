@@ -80,10 +80,16 @@ impl SpanSource {
     /// this thread's global provider is known to record nothing.
     #[inline]
     pub(crate) fn current() -> Option<(SpanSource, Context)> {
-        Context::map_current(|cx| match cx.get::<ScopedTracer>() {
-            Some(scoped) => Some((SpanSource::Scoped(scoped.0.clone()), cx.clone())),
-            None => global_tracer().map(|(tracer, fresh)| (SpanSource::Global { tracer, fresh }, cx.clone())),
-        })
+        Context::map_current(|cx| SpanSource::for_context(cx).map(|source| (source, cx.clone())))
+    }
+
+    /// The tracer for a span that is a child of `parent`.
+    #[inline]
+    pub(crate) fn for_context(parent: &Context) -> Option<SpanSource> {
+        match parent.get::<ScopedTracer>() {
+            Some(scoped) => Some(SpanSource::Scoped(scoped.0.clone())),
+            None => global_tracer().map(|(tracer, fresh)| SpanSource::Global { tracer, fresh }),
+        }
     }
 
     #[inline]

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 use std::fmt::{Debug, Display};
 
 use crate::span::SpanGuard;
-use crate::{ErrorType, GenAiResponse};
+use crate::stream::StreamSummary;
+use crate::{ErrorType, GenAiChunk, GenAiResponse};
 
 /// A returned value being looked at.
 pub struct Probe<'a, T: ?Sized>(pub &'a T);
@@ -155,6 +156,31 @@ pub fn type_name_of<E: ?Sized>(_: &E) -> &'static str {
     std::any::type_name::<E>()
 }
 
+/// A stream item's success value being looked at.
+pub struct ChunkProbe<'a, T: ?Sized>(pub &'a T);
+
+/// A `GenAiChunk`: reports what it knows.
+pub trait ObserveChunk {
+    /// Reports the chunk to `summary`.
+    fn observe_chunk(self, summary: &mut StreamSummary);
+}
+
+impl<T: GenAiChunk + ?Sized> ObserveChunk for &&ChunkProbe<'_, T> {
+    fn observe_chunk(self, summary: &mut StreamSummary) {
+        self.0.record_chunk(summary);
+    }
+}
+
+/// Any other item: nothing to report.
+pub trait SkipChunk {
+    /// Does nothing.
+    fn observe_chunk(self, summary: &mut StreamSummary);
+}
+
+impl<T: ?Sized> SkipChunk for &ChunkProbe<'_, T> {
+    fn observe_chunk(self, _summary: &mut StreamSummary) {}
+}
+
 /// Records the outcome held in `$out` (a reference to the returned value) on the span
 /// guard `$span`, then ends the span.
 #[doc(hidden)]
@@ -162,21 +188,56 @@ pub fn type_name_of<E: ?Sized>(_: &E) -> &'static str {
 macro_rules! __record_outcome {
     ($span:ident, $out:expr) => {{
         #[allow(unused_imports)]
-        use $crate::__private::{
-            CodedError as _, DebuggedError as _, DisplayedError as _, NamedError as _, OpaqueError as _,
-            RecordResponse as _, SkipResponse as _, SplitOutcome as _, SplitPlain as _,
-        };
+        use $crate::__private::{RecordResponse as _, SkipResponse as _, SplitOutcome as _, SplitPlain as _};
         let (value, error) = (&&$crate::__private::Probe($out)).split_outcome();
         if let $crate::__private::Option::Some(value) = value {
             (&&$crate::__private::ResponseProbe(value)).record_response(&mut $span);
         }
         if let $crate::__private::Option::Some(error) = error {
-            $span.record_error(
-                (&&$crate::__private::ErrorProbe(error)).probe_error_type(),
-                $crate::__private::type_name_of(error),
-                || (&&&$crate::__private::ErrorProbe(error)).probe_error_message(),
-            );
+            $crate::__record_error!($span, error);
         }
         $span.end();
     }};
+}
+
+/// Records the error `$error` (a reference) on `$sink`: a span guard, or the chunk sink
+/// of an instrumented stream.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __record_error {
+    ($sink:expr, $error:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{
+            CodedError as _, DebuggedError as _, DisplayedError as _, NamedError as _, OpaqueError as _,
+        };
+        let error = $error;
+        $sink.record_error(
+            (&&$crate::__private::ErrorProbe(error)).probe_error_type(),
+            $crate::__private::type_name_of(error),
+            || (&&&$crate::__private::ErrorProbe(error)).probe_error_message(),
+        );
+    }};
+}
+
+/// The observer of an instrumented stream's items: a chunk implementing `GenAiChunk` (as
+/// the item, or in `Ok` or `Some`) is reported, an `Err` item recorded as an error.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __observe_items {
+    () => {
+        $crate::__observe_items!(_)
+    };
+    ($item:ty) => {
+        |item: &$item, sink: &mut $crate::__private::ChunkSink<'_>| {
+            #[allow(unused_imports)]
+            use $crate::__private::{ObserveChunk as _, SkipChunk as _, SplitOutcome as _, SplitPlain as _};
+            let (value, error) = (&&$crate::__private::Probe(item)).split_outcome();
+            if let $crate::__private::Option::Some(value) = value {
+                (&&$crate::__private::ChunkProbe(value)).observe_chunk(sink.summary());
+            }
+            if let $crate::__private::Option::Some(error) = error {
+                $crate::__record_error!(sink, error);
+            }
+        }
+    };
 }

@@ -1,6 +1,10 @@
 //! The span lifecycle behind every span macro: start, attach on every poll, record the
 //! outcome, end exactly once (also on panic and cancellation).
 
+pub(crate) mod attributes;
+pub(crate) mod probe;
+pub(crate) mod tracer;
+
 use std::any::Any;
 use std::borrow::Cow;
 use std::future::Future;
@@ -11,8 +15,9 @@ use std::task::{Context as TaskContext, Poll};
 use opentelemetry::trace::{SpanBuilder, SpanKind, SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, KeyValue, Value};
 
+use self::tracer::SpanSource;
+use crate::context::ScopedAttributes;
 use crate::semconv::{Operation, attr};
-use crate::tracer::SpanSource;
 use crate::{Attributes, GenAiResponse, content};
 
 /// One instrumented call's span, from its start to its end.
@@ -42,17 +47,15 @@ impl SpanGuard {
         capacity: usize,
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
-        let Some((source, parent)) = SpanSource::current() else {
-            return SpanGuard { cx: None, recording: false, ended: false };
-        };
-        let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
-        attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
-        describe(&mut attrs);
-        let name = match name {
-            Some(name) => Cow::Borrowed(name),
-            None => span_name(operation, &attrs),
-        };
-        let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
+        match prepare(operation, kind, name, capacity, describe) {
+            Some((source, parent, builder)) => SpanGuard::build(&source, builder, parent),
+            None => SpanGuard::NONE,
+        }
+    }
+
+    const NONE: SpanGuard = SpanGuard { cx: None, recording: false, ended: false };
+
+    fn build(source: &SpanSource, builder: SpanBuilder, parent: Context) -> SpanGuard {
         let span = source.build(builder, &parent);
         let recording = opentelemetry::trace::Span::is_recording(&span);
         SpanGuard { cx: Some(parent.with_span(span)), recording, ended: false }
@@ -93,6 +96,19 @@ impl SpanGuard {
     #[inline]
     fn recording(&self) -> Option<SpanRef<'_>> {
         self.cx.as_ref().filter(|_| self.recording).map(TraceContextExt::span)
+    }
+
+    /// Whether the span is recorded and has not ended.
+    #[inline]
+    pub(crate) fn is_recording(&self) -> bool {
+        self.recording && !self.ended
+    }
+
+    /// Sets attributes on the span, if it is recorded.
+    pub(crate) fn set_attributes(&mut self, attributes: Vec<KeyValue>) {
+        if let Some(span) = self.recording().filter(|_| !self.ended) {
+            span.set_attributes(attributes);
+        }
     }
 
     /// Records the attributes of the value the function returned.
@@ -138,6 +154,61 @@ impl SpanGuard {
         }
         resume_unwind(payload)
     }
+}
+
+/// The span of a call whose work happens later, in the future or stream it returns: its
+/// parent and start attributes are taken when the function is called, the span starts
+/// when that future or stream is first polled. Never polled, it records nothing.
+#[derive(Debug)]
+pub struct DeferredSpan(Option<(Context, SpanBuilder)>);
+
+impl DeferredSpan {
+    /// Takes the current context as the parent and writes the start attributes, as
+    /// [`SpanGuard::start`] does, without starting the span.
+    pub fn new(
+        operation: Operation,
+        kind: SpanKind,
+        name: Option<&'static str>,
+        capacity: usize,
+        describe: impl FnOnce(&mut Attributes),
+    ) -> DeferredSpan {
+        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|(_, parent, builder)| (parent, builder)))
+    }
+
+    /// Starts the span now, as a child of the context taken when the call was made.
+    pub fn start(self) -> SpanGuard {
+        let Some((parent, builder)) = self.0 else {
+            return SpanGuard::NONE;
+        };
+        match SpanSource::for_context(&parent) {
+            Some(source) => SpanGuard::build(&source, builder, parent),
+            None => SpanGuard::NONE,
+        }
+    }
+}
+
+/// The tracer, parent and builder of a span about to start, or `None` when nothing
+/// records spans (then `describe` is not called: argument expressions are not evaluated).
+fn prepare(
+    operation: Operation,
+    kind: SpanKind,
+    name: Option<&'static str>,
+    capacity: usize,
+    describe: impl FnOnce(&mut Attributes),
+) -> Option<(SpanSource, Context, SpanBuilder)> {
+    let (source, parent) = SpanSource::current()?;
+    let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
+    attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
+    describe(&mut attrs);
+    if let Some(scoped) = parent.get::<ScopedAttributes>() {
+        scoped.apply_to(&mut attrs);
+    }
+    let name = match name {
+        Some(name) => Cow::Borrowed(name),
+        None => span_name(operation, &attrs),
+    };
+    let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
+    Some((source, parent, builder))
 }
 
 /// The body of an instrumented `async fn`, polled with its span's context attached.

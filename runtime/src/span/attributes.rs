@@ -109,6 +109,17 @@ impl Attributes {
         self.list.push(KeyValue::new(key, value));
     }
 
+    /// Sets `kv` unless its key is already set: for defaults that what the call itself
+    /// says overrides.
+    pub(crate) fn set_default(&mut self, kv: &KeyValue) {
+        let length_bit = 1_u64 << (kv.key.as_str().len() % 64);
+        if self.lengths & length_bit != 0 && self.get(kv.key.as_str()).is_some() {
+            return;
+        }
+        self.lengths |= length_bit;
+        self.list.push(kv.clone());
+    }
+
     /// Appends a static string attribute without looking for an earlier value: for keys
     /// the caller knows are not set yet.
     #[doc(hidden)]

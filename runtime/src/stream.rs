@@ -1,0 +1,343 @@
+//! Instrumented streams: the span of a function that returns a stream stays open until the
+//! stream ends, gathers the response from its chunks, and is the current span while the
+//! stream is polled.
+
+use std::borrow::Cow;
+use std::pin::Pin;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+
+use futures_core::Stream;
+use opentelemetry::{Array, KeyValue, StringValue, Value};
+
+use crate::semconv::attr;
+use crate::span::{DeferredSpan, SpanGuard};
+
+/// A stream chunk that tells what it knows about the response: its id, model, finish
+/// reasons and token usage.
+///
+/// Implement it for the chunk type of a streaming client and the span of a function
+/// returning a stream of those chunks (or of `Result`s of them) records the response
+/// attributes when the stream ends. Chunk types that do not implement it need nothing:
+/// the span still records the stream's timing, errors and end.
+///
+/// ```
+/// use otel_genai::{GenAiChunk, StreamSummary, TokenCount};
+///
+/// struct Delta { id: String, text: String, finish: Option<String>, output_tokens: Option<u64> }
+///
+/// impl GenAiChunk for Delta {
+///     fn record_chunk(&self, summary: &mut StreamSummary) {
+///         summary.response_id(&self.id);
+///         if let Some(reason) = &self.finish {
+///             summary.finish_reason(0, reason);
+///         }
+///         // This provider reports the running total: the last value wins.
+///         if let Some(tokens) = self.output_tokens {
+///             summary.set_tokens(TokenCount::Output, tokens);
+///         }
+///     }
+/// }
+/// ```
+pub trait GenAiChunk {
+    /// Reports what this chunk says about the response.
+    fn record_chunk(&self, summary: &mut StreamSummary);
+}
+
+impl<T: GenAiChunk + ?Sized> GenAiChunk for &T {
+    fn record_chunk(&self, summary: &mut StreamSummary) {
+        (**self).record_chunk(summary);
+    }
+}
+
+impl<T: GenAiChunk + ?Sized> GenAiChunk for Box<T> {
+    fn record_chunk(&self, summary: &mut StreamSummary) {
+        (**self).record_chunk(summary);
+    }
+}
+
+/// A token count a stream chunk can report, each recorded as its `gen_ai.usage.*`
+/// attribute. Cache-read, cache-creation and reasoning tokens are parts of the input and
+/// output counts, as the conventions define them, not additions to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenCount {
+    /// `gen_ai.usage.input_tokens`: every input token, cached ones included.
+    Input,
+    /// `gen_ai.usage.output_tokens`: every output token, reasoning ones included.
+    Output,
+    /// `gen_ai.usage.cache_read.input_tokens`: input tokens served from the provider's cache.
+    CacheReadInput,
+    /// `gen_ai.usage.cache_creation.input_tokens`: input tokens written to the provider's cache.
+    CacheCreationInput,
+    /// `gen_ai.usage.reasoning.output_tokens`: output tokens spent on reasoning.
+    ReasoningOutput,
+}
+
+impl TokenCount {
+    const ALL: [TokenCount; 5] = [
+        TokenCount::Input,
+        TokenCount::Output,
+        TokenCount::CacheReadInput,
+        TokenCount::CacheCreationInput,
+        TokenCount::ReasoningOutput,
+    ];
+
+    /// The attribute this count is recorded as.
+    pub const fn attribute(self) -> &'static str {
+        match self {
+            TokenCount::Input => attr::GEN_AI_USAGE_INPUT_TOKENS,
+            TokenCount::Output => attr::GEN_AI_USAGE_OUTPUT_TOKENS,
+            TokenCount::CacheReadInput => attr::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+            TokenCount::CacheCreationInput => attr::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+            TokenCount::ReasoningOutput => attr::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+        }
+    }
+}
+
+/// What the chunks of a stream said about the response, gathered as they arrive and
+/// recorded on the span when the stream ends (or is dropped).
+///
+/// Providers differ in how they report: an id or model in every chunk (the last value
+/// wins), usage as a running total ([`set_tokens`](StreamSummary::set_tokens): the last
+/// value wins) or as increments ([`add_tokens`](StreamSummary::add_tokens): they sum),
+/// a finish reason for each choice (one per choice index, the last wins).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct StreamSummary {
+    response_id: Option<String>,
+    response_model: Option<String>,
+    finish_reasons: Vec<Option<String>>,
+    tokens: [Option<u64>; 5],
+    chunks: u64,
+    time_to_first_chunk: Option<f64>,
+}
+
+impl StreamSummary {
+    /// Sets `gen_ai.response.id`; the last value wins.
+    pub fn response_id(&mut self, id: &str) -> &mut Self {
+        replace_text(&mut self.response_id, id);
+        self
+    }
+
+    /// Sets `gen_ai.response.model`; the last value wins.
+    pub fn response_model(&mut self, model: &str) -> &mut Self {
+        replace_text(&mut self.response_model, model);
+        self
+    }
+
+    /// Sets the finish reason of the choice at `choice` (0 for single-choice streams); the
+    /// last value for each choice wins. `gen_ai.response.finish_reasons` lists them in
+    /// choice order.
+    pub fn finish_reason(&mut self, choice: usize, reason: &str) -> &mut Self {
+        if self.finish_reasons.len() <= choice {
+            self.finish_reasons.resize(choice + 1, None);
+        }
+        replace_text(&mut self.finish_reasons[choice], reason);
+        self
+    }
+
+    /// Sets a token count reported as a running total: the last value wins.
+    pub fn set_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
+        self.tokens[count as usize] = Some(tokens);
+        self
+    }
+
+    /// Adds to a token count reported in increments: the values sum.
+    pub fn add_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
+        let slot = &mut self.tokens[count as usize];
+        *slot = Some(slot.unwrap_or(0).saturating_add(tokens));
+        self
+    }
+
+    /// The token count gathered so far.
+    pub fn tokens(&self, count: TokenCount) -> Option<u64> {
+        self.tokens[count as usize]
+    }
+
+    /// How many chunks the stream yielded so far.
+    pub fn chunks(&self) -> u64 {
+        self.chunks
+    }
+
+    /// Seconds from the start of the span to the first chunk, once there was one.
+    pub fn time_to_first_chunk(&self) -> Option<f64> {
+        self.time_to_first_chunk
+    }
+
+    fn into_attributes(self) -> Vec<KeyValue> {
+        let mut list = Vec::with_capacity(9);
+        if let Some(seconds) = self.time_to_first_chunk {
+            list.push(KeyValue::new(attr::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds));
+        }
+        if let Some(id) = self.response_id {
+            list.push(KeyValue::new(attr::GEN_AI_RESPONSE_ID, id));
+        }
+        if let Some(model) = self.response_model {
+            list.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, model));
+        }
+        let reasons: Vec<StringValue> = self.finish_reasons.into_iter().flatten().map(StringValue::from).collect();
+        if !reasons.is_empty() {
+            list.push(KeyValue::new(attr::GEN_AI_RESPONSE_FINISH_REASONS, Value::Array(Array::String(reasons))));
+        }
+        for count in TokenCount::ALL {
+            if let Some(tokens) = self.tokens[count as usize] {
+                list.push(KeyValue::new(count.attribute(), i64::try_from(tokens).unwrap_or(i64::MAX)));
+            }
+        }
+        list
+    }
+}
+
+/// Replaces the text in `slot` with `text`, reusing its allocation: chunks repeat the
+/// same id and model, and this runs for every chunk.
+fn replace_text(slot: &mut Option<String>, text: &str) {
+    match slot {
+        Some(held) if held == text => {}
+        Some(held) => {
+            held.clear();
+            held.push_str(text);
+        }
+        None => *slot = Some(text.to_owned()),
+    }
+}
+
+/// What the code a span macro generates hands each item of an instrumented stream: the
+/// place to report the chunk's response data, and the span to record an error on.
+pub struct ChunkSink<'a> {
+    guard: &'a mut SpanGuard,
+    summary: &'a mut StreamSummary,
+}
+
+impl ChunkSink<'_> {
+    /// Where a chunk reports what it knows.
+    pub fn summary(&mut self) -> &mut StreamSummary {
+        self.summary
+    }
+
+    /// Records an error item, as a returned `Err` is recorded.
+    pub fn record_error(
+        &mut self,
+        error_type: Cow<'static, str>,
+        exception_type: &'static str,
+        message: impl FnOnce() -> String,
+    ) {
+        self.guard.record_error(error_type, exception_type, message);
+    }
+}
+
+enum Phase {
+    /// Not polled yet: the span starts at the first poll.
+    Deferred(DeferredSpan),
+    Started {
+        guard: SpanGuard,
+        since: Option<Instant>,
+    },
+    Ended,
+}
+
+/// A stream whose span stays open until it ends. Made by the code the span macros
+/// generate for functions returning streams.
+///
+/// Each item is handed to the observer the macro generated (it reports chunks that
+/// implement [`GenAiChunk`] and records error items); when the stream ends, the span
+/// records what the chunks said and ends. Dropped before its end, the span ends as
+/// cancelled; never polled, a deferred span records nothing.
+#[must_use = "streams do nothing unless polled"]
+pub struct InStream<S, O> {
+    phase: Phase,
+    summary: StreamSummary,
+    observe: O,
+    stream: S,
+}
+
+impl<S, O> InStream<S, O>
+where
+    S: Stream,
+    O: FnMut(&S::Item, &mut ChunkSink<'_>),
+{
+    /// A stream whose span starts when it is first polled (a plain `fn` returning a
+    /// stream: the call only builds it).
+    pub fn deferred(span: DeferredSpan, stream: S, observe: O) -> Self {
+        InStream { phase: Phase::Deferred(span), summary: StreamSummary::default(), observe, stream }
+    }
+
+    /// A stream whose span started at `since` (an `async fn` returning a stream: the span
+    /// covers the request too).
+    pub fn started(guard: SpanGuard, since: Instant, stream: S, observe: O) -> Self {
+        let since = guard.is_recording().then_some(since);
+        InStream { phase: Phase::Started { guard, since }, summary: StreamSummary::default(), observe, stream }
+    }
+}
+
+impl<S, O> InStream<S, O> {
+    /// Records what the chunks said and ends the span (as cancelled when `cancelled`).
+    fn finish(&mut self) {
+        if let Phase::Started { mut guard, .. } = std::mem::replace(&mut self.phase, Phase::Ended) {
+            if guard.is_recording() {
+                guard.set_attributes(std::mem::take(&mut self.summary).into_attributes());
+            }
+            guard.end();
+        }
+    }
+}
+
+impl<S, O> Stream for InStream<S, O>
+where
+    S: Stream,
+    O: FnMut(&S::Item, &mut ChunkSink<'_>),
+{
+    type Item = S::Item;
+
+    fn poll_next(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Option<S::Item>> {
+        // SAFETY: `stream` is never moved out of `self` (nor in `Drop`); the other fields
+        // are not structurally pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        let mut stream = unsafe { Pin::new_unchecked(&mut this.stream) };
+        if let Phase::Deferred(_) = this.phase {
+            let Phase::Deferred(span) = std::mem::replace(&mut this.phase, Phase::Ended) else { unreachable!() };
+            let guard = span.start();
+            let since = guard.is_recording().then(Instant::now);
+            this.phase = Phase::Started { guard, since };
+        }
+        let Phase::Started { guard, since } = &mut this.phase else {
+            return stream.poll_next(task);
+        };
+        let polled = guard.run_sync(|| stream.as_mut().poll_next(task));
+        match &polled {
+            Poll::Ready(Some(item)) => {
+                if let Some(since) = since {
+                    if this.summary.chunks == 0 {
+                        this.summary.time_to_first_chunk = Some(since.elapsed().as_secs_f64());
+                    }
+                    this.summary.chunks += 1;
+                    (this.observe)(item, &mut ChunkSink { guard, summary: &mut this.summary });
+                }
+            }
+            Poll::Ready(None) => this.finish(),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stream.size_hint()
+    }
+}
+
+impl<S, O> Drop for InStream<S, O> {
+    fn drop(&mut self) {
+        // Cut short: what the chunks said so far is still recorded; the guard's own drop
+        // then marks the span cancelled.
+        if let Phase::Started { guard, .. } = &mut self.phase
+            && guard.is_recording()
+        {
+            guard.set_attributes(std::mem::take(&mut self.summary).into_attributes());
+        }
+    }
+}
+
+impl<S, O> std::fmt::Debug for InStream<S, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InStream").field("summary", &self.summary).finish_non_exhaustive()
+    }
+}
