@@ -71,17 +71,28 @@ impl<S: Stream> Stream for InContext<S> {
 /// keeps them where they belong.
 ///
 /// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use std::sync::mpsc::Sender;
+///
 /// use otel_genai::FutureContextExt as _;
 ///
+/// type Job = Pin<Box<dyn Future<Output = usize> + Send>>;
+///
 /// #[otel_genai::tool]
-/// async fn lookup(word: &str) -> usize { word.len() }
+/// async fn lookup(word: &'static str) -> usize { word.len() }
 ///
 /// #[otel_genai::agent(name = "dispatcher")]
-/// async fn dispatch(queue: tokio::sync::mpsc::Sender<std::pin::Pin<Box<dyn std::future::Future<Output = usize> + Send>>>) {
-///     // Polled by whoever drains the queue, still a child of this agent's span.
-///     let job = Box::pin(lookup("hello").in_current_context());
-///     let _ = queue.send(job).await;
+/// async fn dispatch(queue: &Sender<Job>) {
+///     // Polled later by whoever drains the queue, still a child of this agent's span.
+///     queue.send(Box::pin(lookup("hello").in_current_context())).unwrap();
 /// }
+/// # let capture = otel_genai::testing::Capture::new();
+/// # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// # let (queue, jobs) = std::sync::mpsc::channel();
+/// # runtime.block_on(capture.scope(dispatch(&queue)));
+/// # assert_eq!(runtime.block_on(jobs.recv().unwrap()), 5);
+/// # assert_eq!(capture.tree().outline(), "invoke_agent dispatcher\n  execute_tool lookup\n");
 /// ```
 pub trait FutureContextExt: Future + Sized {
     /// This future, polled with the context current now attached.
