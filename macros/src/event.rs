@@ -1,9 +1,10 @@
-//! `reasoning!("plan ready", steps = plan.len())`: an event on the current span, its
-//! attribute names checked like every other.
+//! Attribute lists written in a function-like macro, their names checked like every
+//! other: `reasoning!("plan ready", steps = plan.len())`, an event on the current span, and
+//! `propagate_attributes!(user.id = user)`, attributes for every span started in a scope.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser as _};
 use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, Token};
 
@@ -37,16 +38,48 @@ pub(crate) fn reasoning(input: TokenStream) -> TokenStream {
         Ok(args) => args,
         Err(error) => return error.to_compile_error(),
     };
-    let mut errors = Errors::default();
     let attrs = Ident::new("__otel_genai_attrs", Span::mixed_site());
+    let sets = match checked_sets(&args.entries, Place::Event, &attrs) {
+        Ok(sets) => sets,
+        Err(error) => return error,
+    };
+    let name = &args.name;
+    if cfg!(feature = "off") {
+        let values = args.entries.iter().map(|entry| value_ref(&entry.value));
+        return quote! { { let _ = || { let _ = &(#name); #(let _ = #values;)* }; } };
+    }
+    quote! {
+        ::otel_genai::__private::record_event(#name, |#attrs: &mut ::otel_genai::Attributes| { #(#sets)* })
+    }
+}
+
+/// `propagate_attributes!(gen_ai.conversation.id = session, app.tenant = tenant)`: the
+/// builder of `otel_genai::propagate_attributes()`, with these attributes set.
+pub(crate) fn propagate_attributes(input: TokenStream) -> TokenStream {
+    let entries = match Punctuated::<AttributeEntry, Token![,]>::parse_terminated.parse2(input) {
+        Ok(entries) => entries.into_iter().collect::<Vec<_>>(),
+        Err(error) => return error.to_compile_error(),
+    };
+    let attrs = Ident::new("__otel_genai_attrs", Span::mixed_site());
+    match checked_sets(&entries, Place::SpanStart, &attrs) {
+        Ok(sets) => quote! {
+            ::otel_genai::propagate_attributes().with(|#attrs: &mut ::otel_genai::Attributes| { #(#sets)* })
+        },
+        Err(error) => error,
+    }
+}
+
+/// One typed set for each entry, or the errors of all of them.
+fn checked_sets(entries: &[AttributeEntry], place: Place, attrs: &Ident) -> Result<Vec<TokenStream>, TokenStream> {
+    let mut errors = Errors::default();
     let mut sets = Vec::new();
-    for (index, entry) in args.entries.iter().enumerate() {
+    for (index, entry) in entries.iter().enumerate() {
         let name = &entry.key.name;
-        if args.entries[..index].iter().any(|earlier| &earlier.key.name == name) {
+        if entries[..index].iter().any(|earlier| &earlier.key.name == name) {
             errors.spanned(&entry.key.tokens, format_args!("duplicate attribute `{name}`"));
             continue;
         }
-        let Some(key) = check_key(name, &entry.key.tokens, Place::Event, &mut errors) else { continue };
+        let Some(key) = check_key(name, &entry.key.tokens, place, &mut errors) else { continue };
         check_literal(&key, &entry.value, &mut errors);
         let method = Ident::new(key.setter.method(), Span::call_site());
         let value = value_ref(&entry.value);
@@ -57,15 +90,5 @@ pub(crate) fn reasoning(input: TokenStream) -> TokenStream {
             set
         });
     }
-    if let Err(error) = errors.finish() {
-        return error.to_compile_error();
-    }
-    let name = &args.name;
-    if cfg!(feature = "off") {
-        let values = args.entries.iter().map(|entry| value_ref(&entry.value));
-        return quote! { { let _ = || { let _ = &(#name); #(let _ = #values;)* }; } };
-    }
-    quote! {
-        ::otel_genai::__private::record_event(#name, |#attrs: &mut ::otel_genai::Attributes| { #(#sets)* })
-    }
+    errors.finish().map(|()| sets).map_err(|error| error.to_compile_error())
 }

@@ -87,6 +87,15 @@ pub fn reasoning(input: TokenStream) -> TokenStream {
     event::reasoning(input.into()).into()
 }
 
+/// A scope whose attributes every span started inside it carries, the names checked:
+/// `propagate_attributes!(gen_ai.conversation.id = session, user.id = user)`.
+///
+/// See the `otel-genai` crate for examples.
+#[proc_macro]
+pub fn propagate_attributes(input: TokenStream) -> TokenStream {
+    event::propagate_attributes(input.into()).into()
+}
+
 fn span_macro(kind: MacroKind, args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
     let mut errors = Errors::default();

@@ -255,6 +255,33 @@ pub use otel_genai_macros::tool;
 /// ```
 pub use otel_genai_macros::reasoning;
 
+/// [`propagate_attributes()`](fn@propagate_attributes) with attributes whose names are
+/// checked when the code compiles, like every macro argument: unknown or deprecated names
+/// in the conventions' namespaces, response attributes and values of the wrong type fail
+/// the build. The builder it returns takes more with its methods.
+///
+/// ```
+/// #[otel_genai::tool]
+/// fn lookup(word: &str) -> usize { word.len() }
+///
+/// let tenant = "acme";
+/// let scope = otel_genai::propagate_attributes!(gen_ai.conversation.id = "c-9", app.tenant = tenant);
+/// # let capture = otel_genai::testing::Capture::new();
+/// # capture.in_scope(|| {
+/// scope.user_id("u-1").in_scope(|| lookup("hello"));
+/// # });
+/// # let tree = capture.tree();
+/// # assert_eq!(tree.root().str_attr("gen_ai.conversation.id"), Some("c-9"));
+/// # assert_eq!(tree.root().str_attr("app.tenant"), Some("acme"));
+/// # assert_eq!(tree.root().str_attr("user.id"), Some("u-1"));
+/// ```
+///
+/// ```compile_fail
+/// // error: `gen_ai.usage.input_tokens` is known only when the call returns, ...
+/// let scope = otel_genai::propagate_attributes!(gen_ai.usage.input_tokens = 3);
+/// ```
+pub use otel_genai_macros::propagate_attributes;
+
 /// Derives [`GenAiRequest`](trait@GenAiRequest): the struct's fields become start
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiRequest;

@@ -57,7 +57,7 @@ impl ScopedAttributes {
 /// # }
 /// ```
 pub fn propagate_attributes() -> PropagatedAttributes {
-    PropagatedAttributes { attrs: Attributes::new(false) }
+    PropagatedAttributes { attrs: Attributes::new(crate::content::capture_enabled()) }
 }
 
 /// The builder [`propagate_attributes`] returns: set the attributes, then run code in the

@@ -1,6 +1,7 @@
 //! Behaviour of the span macros, observed through the real OpenTelemetry SDK with the
 //! in-memory exporter of `otel_genai::testing`.
 
+mod context;
 mod derives;
 mod later;
 mod nesting;
