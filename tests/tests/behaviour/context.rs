@@ -121,7 +121,10 @@ fn nested_scopes_add_and_override() {
     capture.in_scope(|| {
         let outer = otel_genai::propagate_attributes().user_id("u-1").attribute("app.tier", "free");
         outer.in_scope(|| {
-            otel_genai::propagate_attributes().attribute("app.tier", "pro").attribute("app.region", "eu").in_scope(|| parse(1));
+            otel_genai::propagate_attributes()
+                .attribute("app.tier", "pro")
+                .attribute("app.region", "eu")
+                .in_scope(|| parse(1));
             parse(2)
         })
     });
