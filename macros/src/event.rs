@@ -65,7 +65,8 @@ pub(crate) fn propagate_attributes(input: TokenStream) -> TokenStream {
         Ok(sets) => quote! {
             ::otel_genai::propagate_attributes().with(|#attrs: &mut ::otel_genai::Attributes| { #(#sets)* })
         },
-        Err(error) => error,
+        // Still an expression of the builder's type, so that one mistake is reported once.
+        Err(error) => quote! {{ #error ::otel_genai::propagate_attributes() }},
     }
 }
 

@@ -87,7 +87,7 @@ fn returns(ty: &Type) -> Returns {
                 "BoxFuture" | "LocalBoxFuture" => Returns::Future { boxed: true, unpin: false },
                 "BoxStream" | "LocalBoxStream" => Returns::Stream {
                     boxed: true,
-                    item: type_arguments(&last.arguments).nth(1).map(ToTokens::to_token_stream),
+                    item: first_type_argument(&last.arguments).map(ToTokens::to_token_stream),
                 },
                 "Pin" => match first_type_argument(&last.arguments).map(boxed_trait_object) {
                     Some(Some(bounds)) => from_bounds(bounds.iter(), true),
@@ -174,5 +174,61 @@ fn boxed_async_block(body: &TokenStream) -> Option<TokenStream> {
     match call.args.first() {
         Some(Expr::Async(inner)) if inner.capture.is_some() => Some(inner.block.to_token_stream()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+    use crate::item::Item;
+
+    fn shape_of(tokens: TokenStream) -> Result<Shape, String> {
+        let Ok(Item::Function(function)) = syn::parse2::<Item>(tokens) else { panic!("not a function") };
+        shape(&function, "tool").map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn the_async_trait_body_is_instrumented_in_place() {
+        // What `#[async_trait]` makes of `async fn call(&self) -> u8 { 1 }`.
+        let shape = shape_of(quote! {
+            fn call<'life0, 'async_trait>(&'life0 self)
+                -> ::core::pin::Pin<Box<dyn ::core::future::Future<Output = u8> + ::core::marker::Send + 'async_trait>>
+            where 'life0: 'async_trait, Self: 'async_trait
+            {
+                Box::pin(async move { let __self = self; let __ret: u8 = { 1 }; __ret })
+            }
+        });
+        let Ok(Shape::Future { boxed: true, async_block: Some(block) }) = shape else { panic!("not in place") };
+        assert!(block.to_string().starts_with("{ let __self = self ;"), "{block}");
+    }
+
+    #[test]
+    fn other_boxed_bodies_are_wrapped() {
+        let shape = shape_of(quote! {
+            fn call(&self) -> futures::future::BoxFuture<'_, u8> { let f = async { 1 }; Box::pin(f) }
+        });
+        assert!(matches!(shape, Ok(Shape::Future { boxed: true, async_block: None })));
+        let shape = shape_of(quote! { fn call() -> impl std::future::Future<Output = u8> + Send { async { 1 } } });
+        assert!(matches!(shape, Ok(Shape::Future { boxed: false, async_block: None })));
+    }
+
+    #[test]
+    fn streams_and_their_items() {
+        let item = |shape: Result<Shape, String>| match shape {
+            Ok(Shape::Stream { item, .. }) => item.map(|item| item.to_string()),
+            _ => panic!("not a stream"),
+        };
+        let plain = shape_of(quote! { fn s() -> impl Stream<Item = u8> + Send { todo!() } });
+        assert_eq!(item(plain), Some("u8".to_owned()));
+        let boxed = shape_of(quote! { async fn s() -> Result<BoxStream<'static, Chunk>, E> { todo!() } });
+        assert!(matches!(boxed, Ok(Shape::Stream { asyncness: true, boxed: true, in_result: true, .. })));
+        let boxed = shape_of(quote! { async fn s() -> Result<BoxStream<'static, Chunk>, E> { todo!() } });
+        assert_eq!(item(boxed), Some("Chunk".to_owned()));
+        let tried = shape_of(quote! { fn s() -> Pin<Box<dyn TryStream<Ok = u8, Error = E>>> { todo!() } });
+        assert_eq!(item(tried), Some(":: core :: result :: Result < u8 , E >".to_owned()));
+        let untyped = shape_of(quote! { fn s<S: Stream>(s: S) -> S { s } });
+        assert!(matches!(untyped, Ok(Shape::Sync)), "a type parameter is not known to be a stream");
     }
 }
