@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use criterion::{BenchmarkId, Criterion};
 use otel_genai_bench::alloc_count::{CountingAllocator, per_call};
 use otel_genai_bench::hand::Hand;
-use otel_genai_bench::{bare, complete, install_noop, install_sdk, ours, request, sdk_provider, traced};
+use otel_genai_bench::{
+    bare, block_on, complete, drain, install_noop, install_sdk, ours, request, sdk_provider, traced,
+};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -46,6 +48,53 @@ fn workloads() -> Vec<Workload> {
             ours: || drop(black_box(complete(ours::agent(black_box("rust"))))),
             hand: |hand| drop(black_box(complete(hand.agent(black_box("rust"))))),
             traced: || drop(black_box(complete(traced::agent(black_box("rust"))))),
+        },
+        // A streamed chat of one chunk and of 32: the difference is what each chunk costs.
+        Workload {
+            name: "stream_1",
+            bare: || {
+                black_box(drain(bare::stream_chat(black_box(&request()), 1)));
+            },
+            ours: || {
+                black_box(drain(ours::stream_chat(black_box(&request()), 1)));
+            },
+            hand: |hand| {
+                black_box(drain(hand.stream_chat(black_box(&request()), 1)));
+            },
+            traced: || {
+                black_box(drain(traced::stream_chat(black_box(&request()), 1)));
+            },
+        },
+        Workload {
+            name: "stream_32",
+            bare: || {
+                black_box(drain(bare::stream_chat(black_box(&request()), 32)));
+            },
+            ours: || {
+                black_box(drain(ours::stream_chat(black_box(&request()), 32)));
+            },
+            hand: |hand| {
+                black_box(drain(hand.stream_chat(black_box(&request()), 32)));
+            },
+            traced: || {
+                black_box(drain(traced::stream_chat(black_box(&request()), 32)));
+            },
+        },
+        // An agent running a tool in a tokio task of its own, on a current-thread runtime.
+        Workload {
+            name: "spawn",
+            bare: || {
+                black_box(block_on(bare::spawner(black_box("rust"))));
+            },
+            ours: || {
+                black_box(block_on(ours::spawner(black_box("rust"))));
+            },
+            hand: |hand| {
+                black_box(block_on(hand.spawner(black_box("rust"))));
+            },
+            traced: || {
+                black_box(block_on(traced::spawner(black_box("rust"))));
+            },
         },
     ]
 }

@@ -103,6 +103,80 @@ fn look_up(query: &str) -> usize {
     black_box(query).len()
 }
 
+/// Drains a stream whose items are all ready (as every workload's are), counting them.
+pub fn drain<S: futures::Stream>(stream: S) -> usize {
+    let mut stream = pin!(stream);
+    let mut task = TaskContext::from_waker(Waker::noop());
+    let mut count = 0;
+    loop {
+        match stream.as_mut().poll_next(&mut task) {
+            Poll::Ready(Some(item)) => {
+                black_box(item);
+                count += 1;
+            }
+            Poll::Ready(None) => return count,
+            Poll::Pending => unreachable!("the workloads never wait"),
+        }
+    }
+}
+
+/// Runs `future` on this thread's current-thread tokio runtime: the spawn workload needs
+/// one, and every variant pays the same for it.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime =
+            tokio::runtime::Builder::new_current_thread().build().expect("a current-thread runtime");
+    }
+    RUNTIME.with(|runtime| runtime.block_on(future))
+}
+
+/// A chunk of a streamed chat, as a streaming client yields it: the id and model in every
+/// chunk, the finish reason and usage in the last.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamChunk {
+    /// The response id.
+    pub id: &'static str,
+    /// The response model.
+    pub model: &'static str,
+    /// Some text.
+    pub text: &'static str,
+    /// The finish reason, in the last chunk.
+    pub finish: Option<&'static str>,
+    /// Input and output tokens, in the last chunk.
+    pub usage: Option<(u64, u64)>,
+}
+
+impl otel_genai::GenAiChunk for StreamChunk {
+    fn record_chunk(&self, summary: &mut otel_genai::StreamSummary) {
+        use otel_genai::TokenCount;
+        summary.response_id(self.id).response_model(self.model);
+        if let Some(reason) = self.finish {
+            summary.finish_reason(0, reason);
+        }
+        if let Some((input, output)) = self.usage {
+            summary.set_tokens(TokenCount::Input, input).set_tokens(TokenCount::Output, output);
+        }
+    }
+}
+
+/// The chunks the model "streams": `count` of them.
+fn chunks(count: usize) -> impl futures::Stream<Item = StreamChunk> + Unpin {
+    futures::stream::iter((0..count).map(move |index| {
+        let last = index + 1 == count;
+        StreamChunk {
+            id: "chatcmpl-1",
+            model: "gpt-4o-2024-08-06",
+            text: "tok",
+            finish: last.then_some("stop"),
+            usage: last.then_some((42, count as u64)),
+        }
+    }))
+}
+
+async fn fetch_page(query: &str) -> usize {
+    black_box(query).len()
+}
+
 /// The error type of the workloads (never returned here).
 #[derive(Debug)]
 pub struct ApiError;
@@ -135,6 +209,22 @@ pub mod bare {
         let summary = chat(&req).await?;
         Ok(hits + summary.output_tokens as usize)
     }
+
+    /// A streamed chat of `count` chunks.
+    pub fn stream_chat(req: &ChatRequest, count: usize) -> impl futures::Stream<Item = StreamChunk> + use<> {
+        black_box(&req.model);
+        chunks(count)
+    }
+
+    /// The spawned tool.
+    pub async fn fetch(query: &'static str) -> usize {
+        fetch_page(query).await
+    }
+
+    /// An agent that runs a tool in a task of its own.
+    pub async fn spawner(query: &'static str) -> usize {
+        tokio::spawn(fetch(query)).await.unwrap_or_default()
+    }
 }
 
 /// With the otel-genai macros.
@@ -162,11 +252,33 @@ pub mod ours {
         let summary = chat(&req).await?;
         Ok(hits + summary.output_tokens as usize)
     }
+
+    /// A streamed chat of `count` chunks.
+    #[otel_genai::gen_ai_chat(provider = "openai", request = req, server = "api.openai.com:443")]
+    pub fn stream_chat(req: &ChatRequest, count: usize) -> impl futures::Stream<Item = StreamChunk> + use<> {
+        black_box(&req.model);
+        chunks(count)
+    }
+
+    /// Fetches a page.
+    #[otel_genai::tool]
+    pub async fn fetch(query: &'static str) -> usize {
+        fetch_page(query).await
+    }
+
+    /// An agent that runs a tool in a task of its own.
+    #[otel_genai::agent(name = "bench-spawner")]
+    pub async fn spawner(query: &'static str) -> usize {
+        otel_genai::spawn(fetch(query)).await.unwrap_or_default()
+    }
 }
 
 /// Hand-written against the OpenTelemetry API, with a tracer fetched once and kept, the
 /// way applications write it; the same attributes, parents and outcome as the macros.
 pub mod hand {
+    use std::sync::Arc;
+    use std::time::Instant;
+
     use opentelemetry::context::FutureExt as _;
     use opentelemetry::global::BoxedTracer;
     use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer, TracerProvider as _};
@@ -175,8 +287,9 @@ pub mod hand {
     use super::*;
 
     /// Instrumentation holding its tracer.
+    #[derive(Clone)]
     pub struct Hand {
-        tracer: BoxedTracer,
+        tracer: Arc<BoxedTracer>,
     }
 
     impl Default for Hand {
@@ -188,7 +301,7 @@ pub mod hand {
     impl Hand {
         /// Fetches the tracer from the global provider, once.
         pub fn new() -> Hand {
-            Hand { tracer: global::tracer_provider().tracer_with_scope(otel_genai::scope()) }
+            Hand { tracer: Arc::new(global::tracer_provider().tracer_with_scope(otel_genai::scope())) }
         }
 
         fn end<T>(cx: &Context, result: &Result<T, ApiError>) {
@@ -212,7 +325,7 @@ pub mod hand {
                     KeyValue::new("gen_ai.tool.description", "Looks a word up."),
                     KeyValue::new("gen_ai.tool.type", "function"),
                 ])
-                .start(&self.tracer);
+                .start(self.tracer.as_ref());
             let cx = Context::current_with_span(span);
             let result = {
                 let _attached = cx.clone().attach();
@@ -242,7 +355,7 @@ pub mod hand {
                 .span_builder(format!("chat {}", req.model))
                 .with_kind(SpanKind::Client)
                 .with_attributes(attributes)
-                .start(&self.tracer);
+                .start(self.tracer.as_ref());
             let cx = Context::current_with_span(span);
             let result = async { Ok(answer(req)) }.with_context(cx.clone()).await;
             if let Ok(response) = &result {
@@ -273,8 +386,9 @@ pub mod hand {
                 .with_attributes([
                     KeyValue::new("gen_ai.operation.name", "invoke_agent"),
                     KeyValue::new("gen_ai.agent.name", "bench-agent"),
+                    KeyValue::new("gen_ai.agent.description", "The agent: four nested calls."),
                 ])
-                .start(&self.tracer);
+                .start(self.tracer.as_ref());
             let cx = Context::current_with_span(span);
             let result = async {
                 let req = request();
@@ -287,6 +401,160 @@ pub mod hand {
             .await;
             Self::end(&cx, &result);
             result
+        }
+
+        /// A streamed chat of `count` chunks, its span open until the stream ends.
+        pub fn stream_chat(
+            &self,
+            req: &ChatRequest,
+            count: usize,
+        ) -> HandStream<impl futures::Stream<Item = StreamChunk> + Unpin> {
+            black_box(&req.model);
+            let mut attributes = vec![
+                KeyValue::new("gen_ai.operation.name", "chat"),
+                KeyValue::new("gen_ai.request.model", req.model.clone()),
+            ];
+            if let Some(temperature) = req.temperature {
+                attributes.push(KeyValue::new("gen_ai.request.temperature", temperature));
+            }
+            if let Some(max_tokens) = req.max_tokens {
+                attributes.push(KeyValue::new("gen_ai.request.max_tokens", i64::from(max_tokens)));
+            }
+            attributes.push(KeyValue::new("gen_ai.provider.name", "openai"));
+            attributes.push(KeyValue::new("server.address", "api.openai.com"));
+            attributes.push(KeyValue::new("server.port", 443_i64));
+            attributes.push(KeyValue::new("gen_ai.request.stream", true));
+            let span = self
+                .tracer
+                .span_builder(format!("chat {}", req.model))
+                .with_kind(SpanKind::Client)
+                .with_attributes(attributes)
+                .start(self.tracer.as_ref());
+            HandStream {
+                cx: Context::current_with_span(span),
+                inner: chunks(count),
+                since: Instant::now(),
+                seen: Seen::default(),
+            }
+        }
+
+        /// The spawned tool.
+        pub async fn fetch(&self, query: &'static str) -> usize {
+            let span = self
+                .tracer
+                .span_builder("execute_tool fetch")
+                .with_kind(SpanKind::Internal)
+                .with_attributes([
+                    KeyValue::new("gen_ai.operation.name", "execute_tool"),
+                    KeyValue::new("gen_ai.tool.name", "fetch"),
+                    KeyValue::new("gen_ai.tool.description", "Fetches a page."),
+                    KeyValue::new("gen_ai.tool.type", "function"),
+                ])
+                .start(self.tracer.as_ref());
+            let cx = Context::current_with_span(span);
+            let result = fetch_page(query).with_context(cx.clone()).await;
+            cx.span().end();
+            result
+        }
+
+        /// An agent that runs a tool in a task of its own, the context carried along.
+        pub async fn spawner(&self, query: &'static str) -> usize {
+            let span = self
+                .tracer
+                .span_builder("invoke_agent bench-spawner")
+                .with_kind(SpanKind::Internal)
+                .with_attributes([
+                    KeyValue::new("gen_ai.operation.name", "invoke_agent"),
+                    KeyValue::new("gen_ai.agent.name", "bench-spawner"),
+                    KeyValue::new("gen_ai.agent.description", "An agent that runs a tool in a task of its own."),
+                ])
+                .start(self.tracer.as_ref());
+            let cx = Context::current_with_span(span);
+            let hand = self.clone();
+            let result =
+                tokio::spawn(async move { hand.fetch(query).await }.with_context(cx.clone())).await.unwrap_or_default();
+            cx.span().end();
+            result
+        }
+    }
+
+    /// What the chunks said, kept the way hand-written code keeps it.
+    #[derive(Default)]
+    struct Seen {
+        first: Option<f64>,
+        id: Option<String>,
+        model: Option<String>,
+        finish: Option<String>,
+        usage: Option<(u64, u64)>,
+    }
+
+    fn keep(slot: &mut Option<String>, text: &str) {
+        if slot.as_deref() != Some(text) {
+            *slot = Some(text.to_owned());
+        }
+    }
+
+    /// A stream attaching its span's context on every poll, ending the span at its end.
+    pub struct HandStream<S> {
+        cx: Context,
+        inner: S,
+        since: Instant,
+        seen: Seen,
+    }
+
+    impl<S: futures::Stream<Item = StreamChunk> + Unpin> futures::Stream for HandStream<S> {
+        type Item = StreamChunk;
+
+        fn poll_next(mut self: std::pin::Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Option<StreamChunk>> {
+            let this = &mut *self;
+            let polled = {
+                let _attached = this.cx.clone().attach();
+                std::pin::Pin::new(&mut this.inner).poll_next(task)
+            };
+            match &polled {
+                Poll::Ready(Some(chunk)) => {
+                    let seen = &mut this.seen;
+                    if seen.first.is_none() {
+                        seen.first = Some(this.since.elapsed().as_secs_f64());
+                    }
+                    keep(&mut seen.id, chunk.id);
+                    keep(&mut seen.model, chunk.model);
+                    if let Some(reason) = chunk.finish {
+                        keep(&mut seen.finish, reason);
+                    }
+                    if chunk.usage.is_some() {
+                        seen.usage = chunk.usage;
+                    }
+                }
+                Poll::Ready(None) => {
+                    let seen = std::mem::take(&mut this.seen);
+                    let span = this.cx.span();
+                    let mut attributes = Vec::with_capacity(6);
+                    if let Some(first) = seen.first {
+                        attributes.push(KeyValue::new("gen_ai.response.time_to_first_chunk", first));
+                    }
+                    if let Some(id) = seen.id {
+                        attributes.push(KeyValue::new("gen_ai.response.id", id));
+                    }
+                    if let Some(model) = seen.model {
+                        attributes.push(KeyValue::new("gen_ai.response.model", model));
+                    }
+                    if let Some(finish) = seen.finish {
+                        attributes.push(KeyValue::new(
+                            "gen_ai.response.finish_reasons",
+                            opentelemetry::Value::Array(opentelemetry::Array::String(vec![finish.into()])),
+                        ));
+                    }
+                    if let Some((input, output)) = seen.usage {
+                        attributes.push(KeyValue::new("gen_ai.usage.input_tokens", input as i64));
+                        attributes.push(KeyValue::new("gen_ai.usage.output_tokens", output as i64));
+                    }
+                    span.set_attributes(attributes);
+                    span.end();
+                }
+                Poll::Pending => {}
+            }
+            polled
         }
     }
 }
@@ -358,7 +626,12 @@ pub mod traced {
     #[tracing::instrument(
         name = "invoke_agent bench-agent",
         skip_all,
-        fields(otel.kind = "internal", gen_ai.operation.name = "invoke_agent", gen_ai.agent.name = "bench-agent")
+        fields(
+            otel.kind = "internal",
+            gen_ai.operation.name = "invoke_agent",
+            gen_ai.agent.name = "bench-agent",
+            gen_ai.agent.description = "The agent: four nested calls.",
+        )
     )]
     pub async fn agent(task: &str) -> Result<usize, ApiError> {
         let req = request();
@@ -366,5 +639,106 @@ pub mod traced {
         let hits = tool(task)? + tool(&plan.id)?;
         let summary = chat(&req).await?;
         Ok(hits + summary.output_tokens as usize)
+    }
+
+    /// A streamed chat of `count` chunks, the span entered on every poll and closed at
+    /// the stream's end.
+    pub fn stream_chat(
+        req: &ChatRequest,
+        count: usize,
+    ) -> TracedStream<impl futures::Stream<Item = StreamChunk> + Unpin> {
+        black_box(&req.model);
+        let span = tracing::info_span!(
+            "chat",
+            otel.name = format!("chat {}", req.model),
+            otel.kind = "client",
+            gen_ai.operation.name = "chat",
+            gen_ai.request.model = req.model.as_str(),
+            gen_ai.request.temperature = req.temperature,
+            gen_ai.request.max_tokens = req.max_tokens,
+            gen_ai.provider.name = "openai",
+            server.address = "api.openai.com",
+            server.port = 443,
+            gen_ai.request.stream = true,
+            gen_ai.response.time_to_first_chunk = Empty,
+            gen_ai.response.id = Empty,
+            gen_ai.response.model = Empty,
+            gen_ai.response.finish_reasons = Empty,
+            gen_ai.usage.input_tokens = Empty,
+            gen_ai.usage.output_tokens = Empty,
+        );
+        TracedStream { span, inner: chunks(count), since: std::time::Instant::now(), first: false }
+    }
+
+    /// A stream entering its span on every poll.
+    pub struct TracedStream<S> {
+        span: tracing::Span,
+        inner: S,
+        since: std::time::Instant,
+        first: bool,
+    }
+
+    impl<S: futures::Stream<Item = StreamChunk> + Unpin> futures::Stream for TracedStream<S> {
+        type Item = StreamChunk;
+
+        fn poll_next(mut self: std::pin::Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<Option<StreamChunk>> {
+            let this = &mut *self;
+            let polled = {
+                let _entered = this.span.enter();
+                std::pin::Pin::new(&mut this.inner).poll_next(task)
+            };
+            match &polled {
+                Poll::Ready(Some(chunk)) => {
+                    if !this.first {
+                        this.first = true;
+                        this.span.record("gen_ai.response.time_to_first_chunk", this.since.elapsed().as_secs_f64());
+                    }
+                    this.span.record("gen_ai.response.id", chunk.id);
+                    this.span.record("gen_ai.response.model", chunk.model);
+                    if let Some(reason) = chunk.finish {
+                        this.span.record("gen_ai.response.finish_reasons", tracing::field::debug(&[reason]));
+                    }
+                    if let Some((input, output)) = chunk.usage {
+                        this.span.record("gen_ai.usage.input_tokens", input);
+                        this.span.record("gen_ai.usage.output_tokens", output);
+                    }
+                }
+                Poll::Ready(None) => this.span = tracing::Span::none(),
+                Poll::Pending => {}
+            }
+            polled
+        }
+    }
+
+    /// The spawned tool.
+    #[tracing::instrument(
+        name = "execute_tool fetch",
+        skip_all,
+        fields(
+            otel.kind = "internal",
+            gen_ai.operation.name = "execute_tool",
+            gen_ai.tool.name = "fetch",
+            gen_ai.tool.description = "Fetches a page.",
+            gen_ai.tool.type = "function",
+        )
+    )]
+    pub async fn fetch(query: &'static str) -> usize {
+        fetch_page(query).await
+    }
+
+    /// An agent that runs a tool in a task of its own, the span carried along.
+    #[tracing::instrument(
+        name = "invoke_agent bench-spawner",
+        skip_all,
+        fields(
+            otel.kind = "internal",
+            gen_ai.operation.name = "invoke_agent",
+            gen_ai.agent.name = "bench-spawner",
+            gen_ai.agent.description = "An agent that runs a tool in a task of its own.",
+        )
+    )]
+    pub async fn spawner(query: &'static str) -> usize {
+        use tracing::Instrument as _;
+        tokio::spawn(fetch(query).in_current_span()).await.unwrap_or_default()
     }
 }
