@@ -1,7 +1,9 @@
-//! Runs one workload many times, for a profiler: `profile [tool|chat|agent] [macro|hand] [calls]`.
+//! Runs one workload many times, for a profiler:
+//! `profile [tool|chat|agent|stream|stream1|spawn] [macro|hand] [calls]` (`stream` drains 32
+//! chunks, `stream1` one).
 
 use otel_genai_bench::hand::Hand;
-use otel_genai_bench::{complete, install_sdk, ours, request};
+use otel_genai_bench::{block_on, complete, drain, install_sdk, ours, request};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -17,7 +19,14 @@ fn main() {
             ("chat", "macro") => drop(complete(ours::chat(&request()))),
             ("chat", _) => drop(complete(hand.chat(&request()))),
             ("agent", "macro") => drop(complete(ours::agent("rust"))),
-            (_, _) => drop(complete(hand.agent("rust"))),
+            ("agent", _) => drop(complete(hand.agent("rust"))),
+            ("stream", "macro") => assert_eq!(drain(ours::stream_chat(&request(), 32)), 32),
+            ("stream", _) => assert_eq!(drain(hand.stream_chat(&request(), 32)), 32),
+            ("stream1", "macro") => assert_eq!(drain(ours::stream_chat(&request(), 1)), 1),
+            ("stream1", _) => assert_eq!(drain(hand.stream_chat(&request(), 1)), 1),
+            ("spawn", "macro") => assert_eq!(block_on(ours::spawner("rust")), 4),
+            ("spawn", _) => assert_eq!(block_on(hand.spawner("rust")), 4),
+            (other, _) => panic!("unknown workload {other}"),
         }
     }
     let _ = provider.shutdown();

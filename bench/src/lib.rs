@@ -470,9 +470,14 @@ pub mod hand {
                 ])
                 .start(self.tracer.as_ref());
             let cx = Context::current_with_span(span);
+            // The body runs in the agent's context, as every agent body here does, and hands
+            // it to the task it spawns.
             let hand = self.clone();
-            let result =
-                tokio::spawn(async move { hand.fetch(query).await }.with_context(cx.clone())).await.unwrap_or_default();
+            let result = async move {
+                tokio::spawn(async move { hand.fetch(query).await }.with_current_context()).await.unwrap_or_default()
+            }
+            .with_context(cx.clone())
+            .await;
             cx.span().end();
             result
         }

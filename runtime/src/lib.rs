@@ -50,6 +50,43 @@
 //! # assert_eq!(capture.tree().outline(), "invoke_agent dictionary-agent\n  execute_tool lookup\n  chat gpt-4o\n");
 //! ```
 //!
+//! # Futures, streams, tasks
+//!
+//! The span lasts as long as the work: a function returning `impl Future` or a boxed future
+//! (an `#[async_trait]` method among them) is timed by that future, from its first poll to
+//! its end; a function returning a stream (or a `Result` holding one) keeps its span open
+//! until the stream ends, recording `gen_ai.request.stream`,
+//! `gen_ai.response.time_to_first_chunk` and what chunks implementing [`GenAiChunk`] say.
+//!
+//! ```
+//! use futures::stream::{self, Stream, StreamExt as _};
+//! use otel_genai::{GenAiChunk, StreamSummary};
+//!
+//! struct Delta { id: &'static str, text: &'static str }
+//!
+//! impl GenAiChunk for Delta {
+//!     fn record_chunk(&self, summary: &mut StreamSummary) {
+//!         summary.response_id(self.id);
+//!     }
+//! }
+//!
+//! #[otel_genai::gen_ai_chat(provider = "openai", model = "gpt-4o")]
+//! fn complete(prompt: &'static str) -> impl Stream<Item = Delta> {
+//!     stream::iter([Delta { id: "r-1", text: prompt }, Delta { id: "r-1", text: "!" }])
+//! }
+//! # let capture = otel_genai::testing::Capture::new();
+//! # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! # let text: String = runtime.block_on(capture.scope(async { complete("hi").map(|d| d.text).collect().await }));
+//! # assert_eq!(text, "hi!");
+//! # assert_eq!(capture.tree().root().str_attr("gen_ai.response.id"), Some("r-1"));
+//! ```
+//!
+//! Work handed to another task or thread keeps its parent through [`spawn`],
+//! [`spawn_blocking`], [`spawn_into`], [`spawn_thread`] and
+//! [`in_current_context`](FutureContextExt::in_current_context); across processes through
+//! [`propagation`]. [`propagate_attributes!`] gives every span in a scope the same
+//! attributes. The [`context`] module explains what each is for.
+//!
 //! # Requests and responses
 //!
 //! `#[derive(GenAiRequest)]` and `#[derive(GenAiResponse)]` turn a struct's fields into

@@ -106,7 +106,9 @@ impl TokenCount {
 pub struct StreamSummary {
     response_id: Option<String>,
     response_model: Option<String>,
-    finish_reasons: Vec<Option<String>>,
+    /// The finish reason of the first choice, and of the others (most streams have one).
+    finish_reason: Option<String>,
+    more_finish_reasons: Vec<Option<String>>,
     tokens: [Option<u64>; 5],
     chunks: u64,
     time_to_first_chunk: Option<f64>,
@@ -114,12 +116,14 @@ pub struct StreamSummary {
 
 impl StreamSummary {
     /// Sets `gen_ai.response.id`; the last value wins.
+    #[inline]
     pub fn response_id(&mut self, id: &str) -> &mut Self {
         replace_text(&mut self.response_id, id);
         self
     }
 
     /// Sets `gen_ai.response.model`; the last value wins.
+    #[inline]
     pub fn response_model(&mut self, model: &str) -> &mut Self {
         replace_text(&mut self.response_model, model);
         self
@@ -128,21 +132,30 @@ impl StreamSummary {
     /// Sets the finish reason of the choice at `choice` (0 for single-choice streams); the
     /// last value for each choice wins. `gen_ai.response.finish_reasons` lists them in
     /// choice order.
+    #[inline]
     pub fn finish_reason(&mut self, choice: usize, reason: &str) -> &mut Self {
-        if self.finish_reasons.len() <= choice {
-            self.finish_reasons.resize(choice + 1, None);
-        }
-        replace_text(&mut self.finish_reasons[choice], reason);
+        let slot = match choice.checked_sub(1) {
+            None => &mut self.finish_reason,
+            Some(other) => {
+                if self.more_finish_reasons.len() <= other {
+                    self.more_finish_reasons.resize(other + 1, None);
+                }
+                &mut self.more_finish_reasons[other]
+            }
+        };
+        replace_text(slot, reason);
         self
     }
 
     /// Sets a token count reported as a running total: the last value wins.
+    #[inline]
     pub fn set_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
         self.tokens[count as usize] = Some(tokens);
         self
     }
 
     /// Adds to a token count reported in increments: the values sum.
+    #[inline]
     pub fn add_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
         let slot = &mut self.tokens[count as usize];
         *slot = Some(slot.unwrap_or(0).saturating_add(tokens));
@@ -175,7 +188,10 @@ impl StreamSummary {
         if let Some(model) = self.response_model {
             list.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, model));
         }
-        let reasons: Vec<StringValue> = self.finish_reasons.into_iter().flatten().map(StringValue::from).collect();
+        let mut reasons = Vec::with_capacity(1 + self.more_finish_reasons.len());
+        reasons.extend(
+            self.finish_reason.into_iter().chain(self.more_finish_reasons.into_iter().flatten()).map(StringValue::from),
+        );
         if !reasons.is_empty() {
             list.push(KeyValue::new(attr::GEN_AI_RESPONSE_FINISH_REASONS, Value::Array(Array::String(reasons))));
         }
@@ -190,6 +206,7 @@ impl StreamSummary {
 
 /// Replaces the text in `slot` with `text`, reusing its allocation: chunks repeat the
 /// same id and model, and this runs for every chunk.
+#[inline]
 fn replace_text(slot: &mut Option<String>, text: &str) {
     match slot {
         Some(held) if held == text => {}
@@ -302,7 +319,7 @@ where
         let Phase::Started { guard, since } = &mut this.phase else {
             return stream.poll_next(task);
         };
-        let polled = guard.run_sync(|| stream.as_mut().poll_next(task));
+        let polled = guard.poll_attached(|| stream.as_mut().poll_next(task));
         match &polled {
             Poll::Ready(Some(item)) => {
                 if let Some(since) = since {

@@ -67,7 +67,26 @@ async fn run() -> ::std::result::Result<u8, String> {
     let response = chat(&request).await?;
     reasoning!("chatted", app.tokens = response.input_tokens);
     let _ = (embed(), retrieve(), step(2));
+    let scope = ::otel_genai::propagate_attributes!(app.scope = 1_i64);
+    let later = scope.run(async { later(1).await + boxed(2).await }).await;
+    let chunks = ::futures::StreamExt::count(streamed().await?).await;
+    ::std::assert_eq!((later, chunks), (3, 2));
     ::std::result::Result::Ok(1)
+}
+
+#[tool]
+fn later(n: u8) -> impl ::std::future::Future<Output = u8> + ::std::marker::Send {
+    async move { n }
+}
+
+#[tool]
+fn boxed(n: u8) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = u8> + ::std::marker::Send>> {
+    ::std::boxed::Box::pin(async move { n })
+}
+
+#[gen_ai_chat(provider = "openai", model = "s")]
+async fn streamed() -> ::std::result::Result<impl ::futures::Stream<Item = u8>, String> {
+    ::std::result::Result::Ok(::futures::stream::iter([1_u8, 2]))
 }
 
 #[workflow]
@@ -88,6 +107,6 @@ fn every_macro_expands_without_the_prelude() {
     ::std::assert_eq!(out, ::std::result::Result::Ok(1));
     ::std::assert_eq!(
         capture.tree().outline(),
-        "invoke_workflow flow\ninvoke_agent hygienic\n  chat m\n  embeddings e\n  retrieval kb\n  execute_tool step\n"
+        "invoke_workflow flow\ninvoke_agent hygienic\n  chat m\n  embeddings e\n  retrieval kb\n  execute_tool step\n  execute_tool later\n  execute_tool boxed\n  chat s\n"
     );
 }

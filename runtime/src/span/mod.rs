@@ -55,6 +55,7 @@ impl SpanGuard {
 
     const NONE: SpanGuard = SpanGuard { cx: None, recording: false, ended: false };
 
+    #[inline]
     fn build(source: &SpanSource, builder: SpanBuilder, parent: Context) -> SpanGuard {
         let span = source.build(builder, &parent);
         let recording = opentelemetry::trace::Span::is_recording(&span);
@@ -90,6 +91,22 @@ impl SpanGuard {
         let result = catch_unwind(AssertUnwindSafe(body));
         drop(attached);
         result.unwrap_or_else(|payload| self.end_panicked(payload))
+    }
+
+    /// Runs `poll` with this span's context attached: for polls made many times, such as
+    /// a stream's. A panic ends the span with `error.type = "panic"` (without its message:
+    /// no `catch_unwind` on this path) and continues unwinding.
+    #[inline]
+    pub(crate) fn poll_attached<T>(&mut self, poll: impl FnOnce() -> T) -> T {
+        let Some(cx) = &self.cx else {
+            return poll();
+        };
+        let attached = cx.clone().attach();
+        let on_panic = EndOnPanic(self);
+        let polled = poll();
+        std::mem::forget(on_panic);
+        drop(attached);
+        polled
     }
 
     /// The span, when it is recorded.
@@ -160,7 +177,15 @@ impl SpanGuard {
 /// parent and start attributes are taken when the function is called, the span starts
 /// when that future or stream is first polled. Never polled, it records nothing.
 #[derive(Debug)]
-pub struct DeferredSpan(Option<(Context, SpanBuilder)>);
+pub struct DeferredSpan(Option<Pending>);
+
+#[derive(Debug)]
+struct Pending {
+    parent: Context,
+    builder: SpanBuilder,
+    /// Prepared with the first span of a freshly fetched tracer.
+    fresh: bool,
+}
 
 impl DeferredSpan {
     /// Takes the current context as the parent and writes the start attributes, as
@@ -172,16 +197,20 @@ impl DeferredSpan {
         capacity: usize,
         describe: impl FnOnce(&mut Attributes),
     ) -> DeferredSpan {
-        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|(_, parent, builder)| (parent, builder)))
+        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|(source, parent, builder)| Pending {
+            parent,
+            builder,
+            fresh: source.is_fresh(),
+        }))
     }
 
     /// Starts the span now, as a child of the context taken when the call was made.
     pub fn start(self) -> SpanGuard {
-        let Some((parent, builder)) = self.0 else {
+        let Some(Pending { parent, builder, fresh }) = self.0 else {
             return SpanGuard::NONE;
         };
         match SpanSource::for_context(&parent) {
-            Some(source) => SpanGuard::build(&source, builder, parent),
+            Some(source) => SpanGuard::build(&source.freshened(fresh), builder, parent),
             None => SpanGuard::NONE,
         }
     }
@@ -189,6 +218,7 @@ impl DeferredSpan {
 
 /// The tracer, parent and builder of a span about to start, or `None` when nothing
 /// records spans (then `describe` is not called: argument expressions are not evaluated).
+#[inline]
 fn prepare(
     operation: Operation,
     kind: SpanKind,
@@ -209,6 +239,23 @@ fn prepare(
     };
     let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
     Some((source, parent, builder))
+}
+
+/// Ends the span of a poll that panicked: dropped only while unwinding, forgotten otherwise.
+struct EndOnPanic<'a>(&'a mut SpanGuard);
+
+impl Drop for EndOnPanic<'_> {
+    fn drop(&mut self) {
+        let guard = &mut *self.0;
+        if let Some(span) = guard.recording() {
+            let message = "panicked while polled".to_owned();
+            record_failure(&span, Cow::Borrowed("panic"), Cow::Borrowed("panic"), message);
+        }
+        guard.ended = true;
+        if let Some(cx) = &guard.cx {
+            cx.span().end();
+        }
+    }
 }
 
 /// The body of an instrumented `async fn`, polled with its span's context attached.

@@ -92,6 +92,20 @@ impl SpanSource {
         }
     }
 
+    /// Whether this is the first span of a freshly fetched global tracer.
+    pub(crate) fn is_fresh(&self) -> bool {
+        matches!(self, SpanSource::Global { fresh: true, .. })
+    }
+
+    /// This source, its span the first of a freshly fetched tracer when `fresh`: a span
+    /// started later than it was prepared still tells whether the provider records.
+    pub(crate) fn freshened(mut self, was_fresh: bool) -> SpanSource {
+        if let SpanSource::Global { fresh, .. } = &mut self {
+            *fresh |= was_fresh;
+        }
+        self
+    }
+
     #[inline]
     pub(crate) fn build(&self, builder: SpanBuilder, parent: &Context) -> BoxedSpan {
         match self {

@@ -214,3 +214,21 @@ async fn streams_nest_under_the_agent_that_consumed_them() {
         "{tree}"
     );
 }
+
+#[tool]
+fn exploding(after: u32) -> impl Stream<Item = u32> {
+    stream::iter(0..).map(move |n| if n == after { panic!("boom at {n}") } else { n })
+}
+
+#[tokio::test]
+async fn a_stream_that_panics_ends_its_span_as_a_panic() {
+    let capture = Capture::new();
+    let consumer = capture.scope(async { exploding(2).collect::<Vec<_>>().await });
+    let outcome = tokio::spawn(consumer).await;
+    assert!(outcome.unwrap_err().is_panic());
+    let tree = capture.tree();
+    let span = tree.root();
+    assert_eq!(span.str_attr("error.type"), Some("panic"), "{tree}");
+    assert_eq!(span.status(), &Status::error("panicked while polled"));
+    assert_eq!(tree.len(), 1, "ended once");
+}
