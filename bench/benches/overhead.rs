@@ -49,7 +49,7 @@ fn workloads() -> Vec<Workload> {
             hand: |hand| drop(black_box(complete(hand.agent(black_box("rust"))))),
             traced: || drop(black_box(complete(traced::agent(black_box("rust"))))),
         },
-        // A streamed chat of one chunk and of 32: the difference is what each chunk costs.
+        // A streamed chat of one chunk, 32 and 512: the difference is what each chunk costs.
         Workload {
             name: "stream_1",
             bare: || {
@@ -78,6 +78,21 @@ fn workloads() -> Vec<Workload> {
             },
             traced: || {
                 black_box(drain(traced::stream_chat(black_box(&request()), 32)));
+            },
+        },
+        Workload {
+            name: "stream_512",
+            bare: || {
+                black_box(drain(bare::stream_chat(black_box(&request()), 512)));
+            },
+            ours: || {
+                black_box(drain(ours::stream_chat(black_box(&request()), 512)));
+            },
+            hand: |hand| {
+                black_box(drain(hand.stream_chat(black_box(&request()), 512)));
+            },
+            traced: || {
+                black_box(drain(traced::stream_chat(black_box(&request()), 512)));
             },
         },
         // An agent running a tool in a tokio task of its own, on a current-thread runtime.

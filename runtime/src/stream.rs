@@ -287,7 +287,16 @@ where
 }
 
 impl<S, O> InStream<S, O> {
-    /// Records what the chunks said and ends the span (as cancelled when `cancelled`).
+    /// Starts a deferred span: the stream is polled for the first time.
+    fn begin(&mut self) {
+        if let Phase::Deferred(span) = std::mem::replace(&mut self.phase, Phase::Ended) {
+            let guard = span.start();
+            let since = guard.is_recording().then(Instant::now);
+            self.phase = Phase::Started { guard, since };
+        }
+    }
+
+    /// Records what the chunks said and ends the span.
     fn finish(&mut self) {
         if let Phase::Started { mut guard, .. } = std::mem::replace(&mut self.phase, Phase::Ended) {
             if guard.is_recording() {
@@ -309,13 +318,10 @@ where
         // SAFETY: `stream` is never moved out of `self` (nor in `Drop`); the other fields
         // are not structurally pinned.
         let this = unsafe { self.get_unchecked_mut() };
-        let mut stream = unsafe { Pin::new_unchecked(&mut this.stream) };
         if let Phase::Deferred(_) = this.phase {
-            let Phase::Deferred(span) = std::mem::replace(&mut this.phase, Phase::Ended) else { unreachable!() };
-            let guard = span.start();
-            let since = guard.is_recording().then(Instant::now);
-            this.phase = Phase::Started { guard, since };
+            this.begin();
         }
+        let mut stream = unsafe { Pin::new_unchecked(&mut this.stream) };
         let Phase::Started { guard, since } = &mut this.phase else {
             return stream.poll_next(task);
         };

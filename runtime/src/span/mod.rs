@@ -161,15 +161,20 @@ impl SpanGuard {
     }
 
     fn end_panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
+        self.end_failed("panic", || panic_message(payload.as_ref()));
+        resume_unwind(payload)
+    }
+
+    /// Ends the span as failed with `error_type` (also its `exception.type`) and the
+    /// message, computed only when the span is recorded.
+    fn end_failed(&mut self, error_type: &'static str, message: impl FnOnce() -> String) {
         if let Some(span) = self.recording() {
-            let message = panic_message(payload.as_ref());
-            record_failure(&span, Cow::Borrowed("panic"), Cow::Borrowed("panic"), message);
+            record_failure(&span, Cow::Borrowed(error_type), Cow::Borrowed(error_type), message());
         }
         self.ended = true;
         if let Some(cx) = &self.cx {
             cx.span().end();
         }
-        resume_unwind(payload)
     }
 }
 
@@ -246,15 +251,7 @@ struct EndOnPanic<'a>(&'a mut SpanGuard);
 
 impl Drop for EndOnPanic<'_> {
     fn drop(&mut self) {
-        let guard = &mut *self.0;
-        if let Some(span) = guard.recording() {
-            let message = "panicked while polled".to_owned();
-            record_failure(&span, Cow::Borrowed("panic"), Cow::Borrowed("panic"), message);
-        }
-        guard.ended = true;
-        if let Some(cx) = &guard.cx {
-            cx.span().end();
-        }
+        self.0.end_failed("panic", || "panicked while polled".to_owned());
     }
 }
 
@@ -278,15 +275,8 @@ impl<F: Future> Future for InSpan<'_, F> {
 
 impl Drop for SpanGuard {
     fn drop(&mut self) {
-        if self.ended {
-            return;
-        }
-        if let Some(span) = self.recording() {
-            let message = "cancelled: the future was dropped before it completed".to_owned();
-            record_failure(&span, Cow::Borrowed("cancelled"), Cow::Borrowed("cancelled"), message);
-        }
-        if let Some(cx) = &self.cx {
-            cx.span().end();
+        if !self.ended {
+            self.end_failed("cancelled", || "cancelled: the future was dropped before it completed".to_owned());
         }
     }
 }
