@@ -7,12 +7,12 @@
 //!
 //! | where the work goes | what loses the parent | what keeps it |
 //! | --- | --- | --- |
-//! | a tokio task | `tokio::spawn(fut)` | [`spawn`](crate::spawn)`(fut)` |
-//! | tokio's blocking pool | `tokio::task::spawn_blocking(f)` | [`spawn_blocking`](crate::spawn_blocking)`(f)` |
-//! | a `JoinSet` | `set.spawn(fut)` | [`spawn_into`](crate::spawn_into)`(&mut set, fut)` |
-//! | a thread | `std::thread::spawn(f)` | [`spawn_thread`](crate::spawn_thread)`(f)`, [`with_current_context`](crate::with_current_context)`(f)` |
+//! | a tokio task | `tokio::spawn(fut)` | [`spawn`]`(fut)` |
+//! | tokio's blocking pool | `tokio::task::spawn_blocking(f)` | [`spawn_blocking`]`(f)` |
+//! | a `JoinSet` | `set.spawn(fut)` | [`spawn_into`]`(&mut set, fut)` |
+//! | a thread | `std::thread::spawn(f)` | [`spawn_thread`]`(f)`, [`with_current_context`]`(f)` |
 //! | a channel, executor, queue | sending the future | `fut.`[`in_current_context`](crate::FutureContextExt::in_current_context)`()` |
-//! | another process | the request | [`propagation`](crate::propagation) |
+//! | another process | the request | [`propagation`] |
 //!
 //! Plain `tokio::spawn` polls the future on a worker thread where no context is attached:
 //! an instrumented `async fn` inside it starts a span with no parent, a new trace that

@@ -9,7 +9,7 @@ use opentelemetry::Context;
 
 /// A future or stream polled with a given OpenTelemetry context attached, so that the spans
 /// it starts are children of that context's span and carry its
-/// [propagated attributes](crate::propagate_attributes).
+/// [propagated attributes](fn@crate::propagate_attributes).
 ///
 /// Made by [`in_current_context`](FutureContextExt::in_current_context),
 /// [`in_context`](FutureContextExt::in_context), [`spawn`](crate::spawn) and the other
