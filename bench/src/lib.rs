@@ -337,19 +337,7 @@ pub mod hand {
 
         /// The chat call.
         pub async fn chat(&self, req: &ChatRequest) -> Result<ChatResponse, ApiError> {
-            let mut attributes = vec![
-                KeyValue::new("gen_ai.operation.name", "chat"),
-                KeyValue::new("gen_ai.request.model", req.model.clone()),
-            ];
-            if let Some(temperature) = req.temperature {
-                attributes.push(KeyValue::new("gen_ai.request.temperature", temperature));
-            }
-            if let Some(max_tokens) = req.max_tokens {
-                attributes.push(KeyValue::new("gen_ai.request.max_tokens", i64::from(max_tokens)));
-            }
-            attributes.push(KeyValue::new("gen_ai.provider.name", "openai"));
-            attributes.push(KeyValue::new("server.address", "api.openai.com"));
-            attributes.push(KeyValue::new("server.port", 443_i64));
+            let attributes = chat_attributes(req);
             let span = self
                 .tracer
                 .span_builder(format!("chat {}", req.model))
@@ -410,19 +398,7 @@ pub mod hand {
             count: usize,
         ) -> HandStream<impl futures::Stream<Item = StreamChunk> + Unpin> {
             black_box(&req.model);
-            let mut attributes = vec![
-                KeyValue::new("gen_ai.operation.name", "chat"),
-                KeyValue::new("gen_ai.request.model", req.model.clone()),
-            ];
-            if let Some(temperature) = req.temperature {
-                attributes.push(KeyValue::new("gen_ai.request.temperature", temperature));
-            }
-            if let Some(max_tokens) = req.max_tokens {
-                attributes.push(KeyValue::new("gen_ai.request.max_tokens", i64::from(max_tokens)));
-            }
-            attributes.push(KeyValue::new("gen_ai.provider.name", "openai"));
-            attributes.push(KeyValue::new("server.address", "api.openai.com"));
-            attributes.push(KeyValue::new("server.port", 443_i64));
+            let mut attributes = chat_attributes(req);
             attributes.push(KeyValue::new("gen_ai.request.stream", true));
             let span = self
                 .tracer
@@ -481,6 +457,24 @@ pub mod hand {
             cx.span().end();
             result
         }
+    }
+
+    /// The start attributes of a chat span.
+    fn chat_attributes(req: &ChatRequest) -> Vec<KeyValue> {
+        let mut attributes = vec![
+            KeyValue::new("gen_ai.operation.name", "chat"),
+            KeyValue::new("gen_ai.request.model", req.model.clone()),
+        ];
+        if let Some(temperature) = req.temperature {
+            attributes.push(KeyValue::new("gen_ai.request.temperature", temperature));
+        }
+        if let Some(max_tokens) = req.max_tokens {
+            attributes.push(KeyValue::new("gen_ai.request.max_tokens", i64::from(max_tokens)));
+        }
+        attributes.push(KeyValue::new("gen_ai.provider.name", "openai"));
+        attributes.push(KeyValue::new("server.address", "api.openai.com"));
+        attributes.push(KeyValue::new("server.port", 443_i64));
+        attributes
     }
 
     /// What the chunks said, kept the way hand-written code keeps it.
