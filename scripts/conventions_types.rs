@@ -90,6 +90,8 @@ pub struct AttributeDef {
     pub content: bool,
     /// One line on what it holds.
     pub brief: &'static str,
+    /// Not in the conventions: a name otel-genai records, such as `gen_ai.usage.cost`.
+    pub extension: bool,
 }
 
 /// A deprecated attribute name.
@@ -125,6 +127,48 @@ pub struct SpanDef {
     pub operations: &'static [&'static str],
     /// Its attributes.
     pub attributes: &'static [SpanAttribute],
+}
+
+/// How a metric's values are recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricValue {
+    /// Integers (`u64`).
+    Int,
+    /// Floating-point numbers (`f64`).
+    Double,
+}
+
+/// An attribute a metric's data points may carry.
+#[derive(Debug)]
+pub struct MetricAttribute {
+    /// The attribute name.
+    pub name: &'static str,
+    /// How strongly the data points should carry it.
+    pub requirement: Requirement,
+}
+
+/// A histogram metric.
+#[derive(Debug)]
+pub struct MetricDef {
+    /// Its name, such as `gen_ai.client.operation.duration`.
+    pub name: &'static str,
+    /// Its unit, such as `s` or `{token}`.
+    pub unit: &'static str,
+    /// Whether it records integers or floats.
+    pub value: MetricValue,
+    /// What it measures.
+    pub brief: &'static str,
+    /// The attributes its data points may carry: low-cardinality ones only.
+    pub attributes: &'static [MetricAttribute],
+    /// The explicit bucket boundaries it is recorded with.
+    pub buckets: &'static [f64],
+    /// Not in the conventions: recorded by otel-genai.
+    pub extension: bool,
+}
+
+/// The definition of the metric `name`.
+pub fn metric(name: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|def| def.name == name)
 }
 
 /// The namespaces the conventions define: a key in one of them must be in the table.

@@ -88,6 +88,49 @@ SPAN_OPERATIONS = {
 }
 
 
+# Names the conventions do not define that otel-genai records, marked as extensions.
+EXTENSION_ATTRIBUTES = [
+    {"name": "gen_ai.usage.cost", "type": "Double", "members": [], "template": False, "stability": "development",
+     "content": False,
+     "brief": "The cost of the operation in USD, from its token usage and a price table (an otel-genai "
+              "extension: the name Langfuse reads and OpenLIT writes)."},
+]
+
+# Explicit bucket boundaries. The pinned metrics.yaml carries no advice; these are the
+# boundaries the conventions' text advises (durations, tokens, server time to first token
+# and per output token), reused for the client streaming metrics and the agent, tool and
+# workflow durations; the call counts and cost are ours.
+DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]
+TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]
+FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0]
+PER_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5]
+CALL_BUCKETS = [0, 1, 2, 4, 8, 16, 32, 64, 128]
+COST_BUCKETS = [0.00001, 0.0001, 0.001, 0.01, 0.1, 1, 10, 100]
+BUCKETS = {
+    "gen_ai.client.token.usage": TOKEN_BUCKETS,
+    "gen_ai.client.operation.duration": DURATION_BUCKETS,
+    "gen_ai.client.operation.time_to_first_chunk": FIRST_TOKEN_BUCKETS,
+    "gen_ai.client.operation.time_per_output_chunk": PER_TOKEN_BUCKETS,
+    "gen_ai.server.request.duration": DURATION_BUCKETS,
+    "gen_ai.server.time_per_output_token": PER_TOKEN_BUCKETS,
+    "gen_ai.server.time_to_first_token": FIRST_TOKEN_BUCKETS,
+    "gen_ai.workflow.duration": DURATION_BUCKETS,
+    "gen_ai.invoke_agent.duration": DURATION_BUCKETS,
+    "gen_ai.invoke_agent.inference_calls": CALL_BUCKETS,
+    "gen_ai.invoke_agent.tool_calls": CALL_BUCKETS,
+    "gen_ai.execute_tool.duration": DURATION_BUCKETS,
+    "gen_ai.usage.cost": COST_BUCKETS,
+}
+
+# Metrics the conventions do not define that otel-genai records, marked as extensions.
+EXTENSION_METRICS = [
+    {"name": "gen_ai.usage.cost", "unit": "USD", "value": "Double",
+     "brief": "The cost of GenAI operations in USD, from their token usage and a price table.",
+     "attributes": {"gen_ai.operation.name": "Required", "gen_ai.provider.name": "Required",
+                    "gen_ai.request.model": "ConditionallyRequired", "gen_ai.response.model": "Recommended"}},
+]
+
+
 def rust_str(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -133,7 +176,10 @@ def attributes():
                 "stability": entry.get("stability", "development"),
                 "content": sensitive or name in CONTENT_EXTRA,
                 "brief": one_line(entry.get("brief")),
+                "extension": False,
             })
+    for extension in EXTENSION_ATTRIBUTES:
+        found.append(dict(extension, extension=True))
     return sorted(found, key=lambda a: a["name"])
 
 
@@ -185,6 +231,39 @@ def spans():
     return found
 
 
+def metrics():
+    data = yaml.safe_load((ROOT / "gen-ai/metrics.yaml").read_text())
+    span_groups = yaml.safe_load((ROOT / "gen-ai/spans.yaml").read_text())["attribute_groups"]
+    groups = {g["id"]: g["attributes"] for g in span_groups + data["attribute_groups"]}
+
+    def expand(entries, into):
+        for entry in entries:
+            if "ref_group" in entry:
+                expand(groups[entry["ref_group"]], into)
+                continue
+            level = entry.get("requirement_level")
+            into[entry["ref"]] = requirement(level) if level else into.get(entry["ref"], "Recommended")
+        return into
+
+    found = []
+    for metric in data["metrics"]:
+        found.append({
+            "name": metric["name"],
+            "unit": metric["unit"],
+            "value": "Int" if metric["annotations"]["code_generation"]["metric_value_type"] == "int" else "Double",
+            "brief": one_line(metric["brief"]),
+            "attributes": expand(metric["attributes"], {}),
+            "extension": False,
+        })
+    for extension in EXTENSION_METRICS:
+        found.append(dict(extension, extension=True))
+    return sorted(found, key=lambda m: m["name"])
+
+
+def float_list(values):
+    return ", ".join(repr(float(v)) for v in values)
+
+
 def main():
     out = []
     w = out.append
@@ -213,6 +292,7 @@ def main():
         w(f"        phase: Phase::{phase_of(a['name'])},")
         w(f"        content: {str(a['content']).lower()},")
         w(f"        brief: {rust_str(a['brief'])},")
+        w(f"        extension: {str(a['extension']).lower()},")
         w("    },")
     w("];")
     w("")
@@ -244,6 +324,31 @@ def main():
         w("        ],")
         w("    },")
     w("];")
+    w("")
+    w("/// The metrics of `metrics.yaml` (all histograms), and ours marked as extensions, sorted by name.")
+    w("pub static METRICS: &[MetricDef] = &[")
+    for m in metrics():
+        w("    MetricDef {")
+        w(f"        name: {rust_str(m['name'])},")
+        w(f"        unit: {rust_str(m['unit'])},")
+        w(f"        value: MetricValue::{m['value']},")
+        w(f"        brief: {rust_str(m['brief'])},")
+        w("        attributes: &[")
+        for name, level in sorted(m["attributes"].items()):
+            w(f"            MetricAttribute {{ name: {rust_str(name)}, requirement: Requirement::{level} }},")
+        w("        ],")
+        w(f"        buckets: &[{float_list(BUCKETS.get(m['name'], []))}],")
+        w(f"        extension: {str(m['extension']).lower()},")
+        w("    },")
+    w("];")
+    w("")
+    w("/// Every metric name as a constant, such as `GEN_AI_CLIENT_OPERATION_DURATION`.")
+    w("pub mod metric_names {")
+    for m in metrics():
+        const = m["name"].upper().replace(".", "_")
+        w(f"    /// `{m['name']}`: {m['brief']}")
+        w(f"    pub const {const}: &str = {rust_str(m['name'])};")
+    w("}")
     sys.stdout.write("\n".join(out) + "\n")
 
 

@@ -359,6 +359,10 @@ pub mod hand {
                     ),
                     KeyValue::new("gen_ai.usage.input_tokens", i64::from(response.input_tokens)),
                     KeyValue::new("gen_ai.usage.output_tokens", i64::from(response.output_tokens)),
+                    KeyValue::new(
+                        "gen_ai.usage.cost",
+                        gpt_4o_cost(response.input_tokens.into(), response.output_tokens.into()),
+                    ),
                 ]);
             }
             Self::end(&cx, &result);
@@ -383,6 +387,22 @@ pub mod hand {
                 let plan = self.chat(&req).await?;
                 let hits = self.tool(task)? + self.tool(&plan.id)?;
                 let summary = self.chat(&req).await?;
+                // The totals of what the agent ran, as hand-written code sums them.
+                let (input, output) = (
+                    u64::from(plan.input_tokens + summary.input_tokens),
+                    u64::from(plan.output_tokens + summary.output_tokens),
+                );
+                cx.span().set_attributes([
+                    KeyValue::new("otel_genai.total.input_tokens", input as i64),
+                    KeyValue::new("otel_genai.total.output_tokens", output as i64),
+                    KeyValue::new(
+                        "otel_genai.total.cost",
+                        gpt_4o_cost(plan.input_tokens.into(), plan.output_tokens.into())
+                            + gpt_4o_cost(summary.input_tokens.into(), summary.output_tokens.into()),
+                    ),
+                    KeyValue::new("otel_genai.total.inference_calls", 2_i64),
+                    KeyValue::new("otel_genai.total.tool_calls", 2_i64),
+                ]);
                 Ok(hits + summary.output_tokens as usize)
             }
             .with_context(cx.clone())
@@ -454,9 +474,18 @@ pub mod hand {
             }
             .with_context(cx.clone())
             .await;
+            cx.span().set_attributes([
+                KeyValue::new("otel_genai.total.inference_calls", 0_i64),
+                KeyValue::new("otel_genai.total.tool_calls", 1_i64),
+            ]);
             cx.span().end();
             result
         }
+    }
+
+    /// What a `gpt-4o` call costs at 2.50 and 10.00 USD per million input and output tokens.
+    fn gpt_4o_cost(input: u64, output: u64) -> f64 {
+        (input as f64 * 2.5 + output as f64 * 10.0) / 1_000_000.0
     }
 
     /// The start attributes of a chat span.
@@ -547,6 +576,7 @@ pub mod hand {
                     if let Some((input, output)) = seen.usage {
                         attributes.push(KeyValue::new("gen_ai.usage.input_tokens", input as i64));
                         attributes.push(KeyValue::new("gen_ai.usage.output_tokens", output as i64));
+                        attributes.push(KeyValue::new("gen_ai.usage.cost", gpt_4o_cost(input, output)));
                     }
                     span.set_attributes(attributes);
                     span.end();

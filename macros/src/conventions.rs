@@ -99,6 +99,8 @@ pub struct AttributeDef {
     pub content: bool,
     /// One line on what it holds.
     pub brief: &'static str,
+    /// Not in the conventions: a name otel-genai records, such as `gen_ai.usage.cost`.
+    pub extension: bool,
 }
 
 /// A deprecated attribute name.
@@ -134,6 +136,48 @@ pub struct SpanDef {
     pub operations: &'static [&'static str],
     /// Its attributes.
     pub attributes: &'static [SpanAttribute],
+}
+
+/// How a metric's values are recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricValue {
+    /// Integers (`u64`).
+    Int,
+    /// Floating-point numbers (`f64`).
+    Double,
+}
+
+/// An attribute a metric's data points may carry.
+#[derive(Debug)]
+pub struct MetricAttribute {
+    /// The attribute name.
+    pub name: &'static str,
+    /// How strongly the data points should carry it.
+    pub requirement: Requirement,
+}
+
+/// A histogram metric.
+#[derive(Debug)]
+pub struct MetricDef {
+    /// Its name, such as `gen_ai.client.operation.duration`.
+    pub name: &'static str,
+    /// Its unit, such as `s` or `{token}`.
+    pub unit: &'static str,
+    /// Whether it records integers or floats.
+    pub value: MetricValue,
+    /// What it measures.
+    pub brief: &'static str,
+    /// The attributes its data points may carry: low-cardinality ones only.
+    pub attributes: &'static [MetricAttribute],
+    /// The explicit bucket boundaries it is recorded with.
+    pub buckets: &'static [f64],
+    /// Not in the conventions: recorded by otel-genai.
+    pub extension: bool,
+}
+
+/// The definition of the metric `name`.
+pub fn metric(name: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|def| def.name == name)
 }
 
 /// The namespaces the conventions define: a key in one of them must be in the table.
@@ -173,6 +217,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier of the AWS Bedrock Guardrail. A [guardrail](https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails.html) helps safeguard and prevent unwanted behavior from model responses or user messages.",
+        extension: false,
     },
     AttributeDef {
         name: "aws.bedrock.knowledge_base.id",
@@ -183,6 +228,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier of the AWS Bedrock Knowledge base. A [knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base.html) is a bank of information that can be queried by models to generate more relevant responses and augment prompts.",
+        extension: false,
     },
     AttributeDef {
         name: "error.type",
@@ -193,6 +239,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Describes a class of error the operation ended with.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.agent.description",
@@ -203,6 +250,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Free-form description of the GenAI agent provided by the application.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.agent.id",
@@ -213,6 +261,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique and stable identifier of the GenAI hosted agent resource.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.agent.name",
@@ -223,6 +272,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Human-readable name of the GenAI agent provided by the application.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.agent.version",
@@ -233,6 +283,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The version of the GenAI agent.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.conversation.compacted",
@@ -243,6 +294,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Indicates whether the effective conversation context used for this operation is a compacted view of a prior conversation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.conversation.id",
@@ -253,6 +305,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier for a conversation (session, thread), used to store and correlate messages within this conversation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.data_source.id",
@@ -263,6 +316,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The data source identifier.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.embeddings.dimension.count",
@@ -273,6 +327,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The number of dimensions the resulting output embeddings should have.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.evaluation.explanation",
@@ -283,6 +338,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "A free-form explanation for the assigned score provided by the evaluator.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.evaluation.name",
@@ -293,6 +349,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The name of the evaluation metric used for the GenAI response.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.evaluation.score.label",
@@ -303,6 +360,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Human readable label for evaluation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.evaluation.score.value",
@@ -313,6 +371,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The evaluation score returned by the evaluator.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.input.messages",
@@ -323,6 +382,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The chat history provided to the model as an input.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.memory.query.text",
@@ -333,6 +393,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The search query used to retrieve memories.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.memory.record.count",
@@ -343,6 +404,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of memory records relevant to the operation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.memory.record.id",
@@ -353,6 +415,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier of the memory record.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.memory.records",
@@ -363,6 +426,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: true,
         brief: "The memory records stored or retrieved in a memory operation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.memory.store.id",
@@ -373,6 +437,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier of the memory store.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.operation.name",
@@ -402,6 +467,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The name of the operation being performed.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.output.messages",
@@ -412,6 +478,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: true,
         brief: "Messages returned by the model where each message represents a specific model response (choice, candidate).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.output.type",
@@ -422,6 +489,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Represents the content type requested by the client.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.prompt.name",
@@ -432,6 +500,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The name of the prompt that uniquely identifies it.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.prompt.variable",
@@ -442,6 +511,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The variables supplied to the prompt template, the `<key>` being the variable name, the value being the variable value.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.prompt.version",
@@ -452,6 +522,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The version of the prompt template used.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.provider.name",
@@ -479,6 +550,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The Generative AI provider as identified by the client or server instrumentation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.choice.count",
@@ -489,6 +561,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The target number of candidate completions to return.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.encoding_formats",
@@ -499,6 +572,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The encoding formats requested in an embeddings operation, if specified.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.frequency_penalty",
@@ -509,6 +583,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The frequency penalty setting for the GenAI request.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.max_tokens",
@@ -519,6 +594,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The maximum number of tokens the model generates for a request.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.model",
@@ -529,6 +605,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The name of the GenAI model a request is being made to.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.presence_penalty",
@@ -539,6 +616,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The presence penalty setting for the GenAI request.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.previous_response.id",
@@ -549,6 +627,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The unique identifier of a previous response or interaction used to provide context for the current operation.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.reasoning.level",
@@ -559,6 +638,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The reasoning or thinking effort level requested for a GenAI model.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.seed",
@@ -569,6 +649,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Requests with same seed value more likely to return same result.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.stop_sequences",
@@ -579,6 +660,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "List of sequences that the model will use to stop generating further tokens.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.stream",
@@ -589,6 +671,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Indicates whether the GenAI request was made in streaming mode.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.stream_cursor",
@@ -599,6 +682,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The cursor identifying the last streamed event already received, used to resume a streamed response from that position.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.temperature",
@@ -609,6 +693,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The temperature setting for the GenAI request.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.top_k",
@@ -619,6 +704,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The top-K sampling setting for the GenAI request: restricts token generation at each step to the K most likely next tokens.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.request.top_p",
@@ -629,6 +715,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The top_p sampling setting for the GenAI request.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.response.finish_reasons",
@@ -639,6 +726,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Array of reasons the model stopped generating tokens, corresponding to each generation received.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.response.id",
@@ -649,6 +737,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The unique identifier for the completion.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.response.model",
@@ -659,6 +748,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The name of the model that generated the response.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.response.status",
@@ -669,6 +759,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The lifecycle status of a generated response, as reported by the provider when the response is fetched or polled.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.response.time_to_first_chunk",
@@ -679,6 +770,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Time to first chunk in a streaming response, measured from request issuance, in seconds. The value is measured from when the client issues the generation request to when the first chunk is received in the response stream.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.retrieval.documents",
@@ -689,6 +781,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: true,
         brief: "The documents retrieved.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.retrieval.query.text",
@@ -699,6 +792,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The query text used for retrieval.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.retrieval.top_k",
@@ -709,6 +803,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The maximum number of documents the retriever was asked to return for the query (also known as `k`, `limit`, or `max_num_results`).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.system_instructions",
@@ -719,6 +814,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The system message or instructions provided to the GenAI model separately from the chat history.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.token.type",
@@ -729,6 +825,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Either,
         content: false,
         brief: "The type of token being counted.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.call.arguments",
@@ -739,6 +836,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "Parameters passed to the tool call.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.call.id",
@@ -749,6 +847,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The tool call identifier.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.call.result",
@@ -759,6 +858,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: true,
         brief: "The result returned by the tool call (if any and if execution was successful).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.definitions",
@@ -769,6 +869,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: true,
         brief: "The list of tool definitions available to the GenAI agent or model.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.description",
@@ -779,6 +880,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The tool description.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.name",
@@ -789,6 +891,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Name of the tool utilized by the agent.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.tool.type",
@@ -799,6 +902,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Type of the tool utilized by the agent",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.usage.cache_creation.input_tokens",
@@ -809,6 +913,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of input tokens written to a provider-managed cache.",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.usage.cache_read.input_tokens",
@@ -819,6 +924,18 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of input tokens served from a provider-managed cache.",
+        extension: false,
+    },
+    AttributeDef {
+        name: "gen_ai.usage.cost",
+        ty: ValueType::Double,
+        members: &[],
+        template: false,
+        stability: Stability::Development,
+        phase: Phase::Response,
+        content: false,
+        brief: "The cost of the operation in USD, from its token usage and a price table (an otel-genai extension: the name Langfuse reads and OpenLIT writes).",
+        extension: true,
     },
     AttributeDef {
         name: "gen_ai.usage.input_tokens",
@@ -829,6 +946,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of tokens used in the GenAI input (prompt).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.usage.output_tokens",
@@ -839,6 +957,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of tokens used in the GenAI response (completion).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.usage.reasoning.output_tokens",
@@ -849,6 +968,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The number of output tokens used for reasoning (e.g. chain-of-thought, extended thinking).",
+        extension: false,
     },
     AttributeDef {
         name: "gen_ai.workflow.name",
@@ -859,6 +979,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Human-readable name of the GenAI workflow provided by the application.",
+        extension: false,
     },
     AttributeDef {
         name: "mcp.method.name",
@@ -895,6 +1016,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The name of the request or notification method.",
+        extension: false,
     },
     AttributeDef {
         name: "mcp.protocol.version",
@@ -905,6 +1027,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The [version](https://modelcontextprotocol.io/specification/versioning) of the Model Context Protocol used.",
+        extension: false,
     },
     AttributeDef {
         name: "mcp.resource.uri",
@@ -915,6 +1038,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The value of the resource uri.",
+        extension: false,
     },
     AttributeDef {
         name: "mcp.session.id",
@@ -925,6 +1049,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "Identifies [MCP session](https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#session-management).",
+        extension: false,
     },
     AttributeDef {
         name: "openai.api.type",
@@ -935,6 +1060,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The type of OpenAI API being used.",
+        extension: false,
     },
     AttributeDef {
         name: "openai.request.service_tier",
@@ -945,6 +1071,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "The service tier requested. May be a specific tier, default, or auto.",
+        extension: false,
     },
     AttributeDef {
         name: "openai.response.service_tier",
@@ -955,6 +1082,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "The service tier used for the response.",
+        extension: false,
     },
     AttributeDef {
         name: "openai.response.system_fingerprint",
@@ -965,6 +1093,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Response,
         content: false,
         brief: "A fingerprint to track any eventual change in the Generative AI environment.",
+        extension: false,
     },
     AttributeDef {
         name: "server.address",
@@ -975,6 +1104,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Server domain name if available without reverse DNS lookup; otherwise, IP address or UNIX domain socket name.",
+        extension: false,
     },
     AttributeDef {
         name: "server.port",
@@ -985,6 +1115,7 @@ pub static ATTRIBUTES: &[AttributeDef] = &[
         phase: Phase::Start,
         content: false,
         brief: "Server port number.",
+        extension: false,
     },
 ];
 
@@ -1114,6 +1245,8 @@ pub mod names {
     pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str = "gen_ai.usage.cache_creation.input_tokens";
     /// `gen_ai.usage.cache_read.input_tokens`: The number of input tokens served from a provider-managed cache.
     pub const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: &str = "gen_ai.usage.cache_read.input_tokens";
+    /// `gen_ai.usage.cost`: The cost of the operation in USD, from its token usage and a price table (an otel-genai extension: the name Langfuse reads and OpenLIT writes).
+    pub const GEN_AI_USAGE_COST: &str = "gen_ai.usage.cost";
     /// `gen_ai.usage.input_tokens`: The number of tokens used in the GenAI input (prompt).
     pub const GEN_AI_USAGE_INPUT_TOKENS: &str = "gen_ai.usage.input_tokens";
     /// `gen_ai.usage.output_tokens`: The number of tokens used in the GenAI response (completion).
@@ -1994,3 +2127,226 @@ pub static SPANS: &[SpanDef] = &[
         ],
     },
 ];
+
+/// The metrics of `metrics.yaml` (all histograms), and ours marked as extensions, sorted by name.
+pub static METRICS: &[MetricDef] = &[
+    MetricDef {
+        name: "gen_ai.client.operation.duration",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "GenAI operation duration.",
+        attributes: &[
+            MetricAttribute { name: "error.type", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.client.operation.time_per_output_chunk",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "Time per output chunk, recorded for each chunk received after the first one, measured as the time elapsed from the end of the previous chunk to the end of the current chunk.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.client.operation.time_to_first_chunk",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "Time to receive the first chunk, measured from when the client issues the generation request to when the first chunk is received in the response stream.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.client.token.usage",
+        unit: "{token}",
+        value: MetricValue::Int,
+        brief: "Number of input and output tokens used.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "gen_ai.token.type", requirement: Requirement::Required },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[
+            1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
+            67108864.0,
+        ],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.execute_tool.duration",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "The duration of a single tool execution.",
+        attributes: &[
+            MetricAttribute { name: "error.type", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.agent.name", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.tool.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.tool.type", requirement: Requirement::Recommended },
+        ],
+        buckets: &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.invoke_agent.duration",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "The end-to-end duration of a single in-process agent invocation, from the moment the invocation starts until the agent emits the last chunk of its final response or terminates with an error.",
+        attributes: &[
+            MetricAttribute { name: "error.type", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.agent.name", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::Recommended },
+        ],
+        buckets: &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.invoke_agent.inference_calls",
+        unit: "{inference_call}",
+        value: MetricValue::Int,
+        brief: "The number of inference (model) calls a GenAI agent makes during a single invocation.",
+        attributes: &[MetricAttribute { name: "gen_ai.agent.name", requirement: Requirement::Recommended }],
+        buckets: &[0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.invoke_agent.tool_calls",
+        unit: "{tool_call}",
+        value: MetricValue::Int,
+        brief: "The number of tool calls a GenAI agent makes during a single invocation.",
+        attributes: &[MetricAttribute { name: "gen_ai.agent.name", requirement: Requirement::Recommended }],
+        buckets: &[0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.server.request.duration",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "Generative AI server request duration such as time-to-last byte or last output token.",
+        attributes: &[
+            MetricAttribute { name: "error.type", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.server.time_per_output_token",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "Time per output token generated after the first token for successful responses.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.server.time_to_first_token",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "Time to generate first token for successful responses.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.address", requirement: Requirement::Recommended },
+            MetricAttribute { name: "server.port", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0],
+        extension: false,
+    },
+    MetricDef {
+        name: "gen_ai.usage.cost",
+        unit: "USD",
+        value: MetricValue::Double,
+        brief: "The cost of GenAI operations in USD, from their token usage and a price table.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.operation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.provider.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.request.model", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.response.model", requirement: Requirement::Recommended },
+        ],
+        buckets: &[1e-05, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
+        extension: true,
+    },
+    MetricDef {
+        name: "gen_ai.workflow.duration",
+        unit: "s",
+        value: MetricValue::Double,
+        brief: "GenAI workflow duration.",
+        attributes: &[
+            MetricAttribute { name: "error.type", requirement: Requirement::ConditionallyRequired },
+            MetricAttribute { name: "gen_ai.workflow.name", requirement: Requirement::ConditionallyRequired },
+        ],
+        buckets: &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+        extension: false,
+    },
+];
+
+/// Every metric name as a constant, such as `GEN_AI_CLIENT_OPERATION_DURATION`.
+pub mod metric_names {
+    /// `gen_ai.client.operation.duration`: GenAI operation duration.
+    pub const GEN_AI_CLIENT_OPERATION_DURATION: &str = "gen_ai.client.operation.duration";
+    /// `gen_ai.client.operation.time_per_output_chunk`: Time per output chunk, recorded for each chunk received after the first one, measured as the time elapsed from the end of the previous chunk to the end of the current chunk.
+    pub const GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK: &str = "gen_ai.client.operation.time_per_output_chunk";
+    /// `gen_ai.client.operation.time_to_first_chunk`: Time to receive the first chunk, measured from when the client issues the generation request to when the first chunk is received in the response stream.
+    pub const GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: &str = "gen_ai.client.operation.time_to_first_chunk";
+    /// `gen_ai.client.token.usage`: Number of input and output tokens used.
+    pub const GEN_AI_CLIENT_TOKEN_USAGE: &str = "gen_ai.client.token.usage";
+    /// `gen_ai.execute_tool.duration`: The duration of a single tool execution.
+    pub const GEN_AI_EXECUTE_TOOL_DURATION: &str = "gen_ai.execute_tool.duration";
+    /// `gen_ai.invoke_agent.duration`: The end-to-end duration of a single in-process agent invocation, from the moment the invocation starts until the agent emits the last chunk of its final response or terminates with an error.
+    pub const GEN_AI_INVOKE_AGENT_DURATION: &str = "gen_ai.invoke_agent.duration";
+    /// `gen_ai.invoke_agent.inference_calls`: The number of inference (model) calls a GenAI agent makes during a single invocation.
+    pub const GEN_AI_INVOKE_AGENT_INFERENCE_CALLS: &str = "gen_ai.invoke_agent.inference_calls";
+    /// `gen_ai.invoke_agent.tool_calls`: The number of tool calls a GenAI agent makes during a single invocation.
+    pub const GEN_AI_INVOKE_AGENT_TOOL_CALLS: &str = "gen_ai.invoke_agent.tool_calls";
+    /// `gen_ai.server.request.duration`: Generative AI server request duration such as time-to-last byte or last output token.
+    pub const GEN_AI_SERVER_REQUEST_DURATION: &str = "gen_ai.server.request.duration";
+    /// `gen_ai.server.time_per_output_token`: Time per output token generated after the first token for successful responses.
+    pub const GEN_AI_SERVER_TIME_PER_OUTPUT_TOKEN: &str = "gen_ai.server.time_per_output_token";
+    /// `gen_ai.server.time_to_first_token`: Time to generate first token for successful responses.
+    pub const GEN_AI_SERVER_TIME_TO_FIRST_TOKEN: &str = "gen_ai.server.time_to_first_token";
+    /// `gen_ai.usage.cost`: The cost of GenAI operations in USD, from their token usage and a price table.
+    pub const GEN_AI_USAGE_COST: &str = "gen_ai.usage.cost";
+    /// `gen_ai.workflow.duration`: GenAI workflow duration.
+    pub const GEN_AI_WORKFLOW_DURATION: &str = "gen_ai.workflow.duration";
+}

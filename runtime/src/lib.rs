@@ -175,6 +175,7 @@ pub mod conventions;
 mod describe;
 mod init;
 mod semconv;
+mod signals;
 mod span;
 mod stream;
 pub mod testing;
@@ -327,6 +328,8 @@ pub use otel_genai_macros::GenAiRequest;
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiResponse;
 pub use semconv::{Operation, attr};
+pub use signals::metrics::set_meter_provider;
+pub use signals::pricing::{BUILTIN_PRICES_DATE, Price, Pricing, PricingError, set_pricing};
 pub use span::tracer::{REFRESH_EVERY, scope, set_tracer_provider};
 pub use tree::{SpanNode, SpanTree};
 pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};

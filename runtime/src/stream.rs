@@ -11,6 +11,7 @@ use futures_core::Stream;
 use opentelemetry::{Array, KeyValue, StringValue, Value};
 
 use crate::semconv::attr;
+use crate::signals::totals::Usage;
 use crate::span::{DeferredSpan, SpanGuard};
 
 /// A stream chunk that tells what it knows about the response: its id, model, finish
@@ -247,7 +248,10 @@ enum Phase {
     Deferred(DeferredSpan),
     Started {
         guard: SpanGuard,
+        /// When the span started; `None` when nothing is recorded.
         since: Option<Instant>,
+        /// When the previous chunk came, while metrics are recorded.
+        previous: Option<Instant>,
     },
     Ended,
 }
@@ -281,8 +285,13 @@ where
     /// A stream whose span started at `since` (an `async fn` returning a stream: the span
     /// covers the request too).
     pub fn started(guard: SpanGuard, since: Instant, stream: S, observe: O) -> Self {
-        let since = guard.is_recording().then_some(since);
-        InStream { phase: Phase::Started { guard, since }, summary: StreamSummary::default(), observe, stream }
+        let since = records(&guard).then_some(since);
+        InStream {
+            phase: Phase::Started { guard, since, previous: None },
+            summary: StreamSummary::default(),
+            observe,
+            stream,
+        }
     }
 }
 
@@ -291,17 +300,15 @@ impl<S, O> InStream<S, O> {
     fn begin(&mut self) {
         if let Phase::Deferred(span) = std::mem::replace(&mut self.phase, Phase::Ended) {
             let guard = span.start();
-            let since = guard.is_recording().then(Instant::now);
-            self.phase = Phase::Started { guard, since };
+            let since = records(&guard).then(Instant::now);
+            self.phase = Phase::Started { guard, since, previous: None };
         }
     }
 
     /// Records what the chunks said and ends the span.
     fn finish(&mut self) {
         if let Phase::Started { mut guard, .. } = std::mem::replace(&mut self.phase, Phase::Ended) {
-            if guard.is_recording() {
-                guard.set_attributes(std::mem::take(&mut self.summary).into_attributes());
-            }
+            report(&mut guard, std::mem::take(&mut self.summary));
             guard.end();
         }
     }
@@ -322,13 +329,20 @@ where
             this.begin();
         }
         let mut stream = unsafe { Pin::new_unchecked(&mut this.stream) };
-        let Phase::Started { guard, since } = &mut this.phase else {
+        let Phase::Started { guard, since, previous } = &mut this.phase else {
             return stream.poll_next(task);
         };
         let polled = guard.poll_attached(|| stream.as_mut().poll_next(task));
         match &polled {
             Poll::Ready(Some(item)) => {
                 if let Some(since) = since {
+                    if let Some(call) = guard.measured() {
+                        let now = Instant::now();
+                        match previous.replace(now) {
+                            None => call.first_chunk(now.duration_since(*since).as_secs_f64()),
+                            Some(previous) => call.next_chunk(now.duration_since(previous).as_secs_f64()),
+                        }
+                    }
                     if this.summary.chunks == 0 {
                         this.summary.time_to_first_chunk = Some(since.elapsed().as_secs_f64());
                     }
@@ -351,11 +365,22 @@ impl<S, O> Drop for InStream<S, O> {
     fn drop(&mut self) {
         // Cut short: what the chunks said so far is still recorded; the guard's own drop
         // then marks the span cancelled.
-        if let Phase::Started { guard, .. } = &mut self.phase
-            && guard.is_recording()
-        {
-            guard.set_attributes(std::mem::take(&mut self.summary).into_attributes());
+        if let Phase::Started { guard, .. } = &mut self.phase {
+            report(guard, std::mem::take(&mut self.summary));
         }
+    }
+}
+
+/// Whether a stream's span or metrics record anything: then its chunks are looked at.
+fn records(guard: &SpanGuard) -> bool {
+    guard.is_recording() || guard.measured().is_some()
+}
+
+/// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
+fn report(guard: &mut SpanGuard, summary: StreamSummary) {
+    guard.record_stream_usage(Usage(summary.tokens), summary.response_model.as_deref());
+    if guard.is_recording() {
+        guard.set_attributes(summary.into_attributes());
     }
 }
 

@@ -44,22 +44,32 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use opentelemetry::Context;
 use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::global::BoxedTracer;
+use opentelemetry::metrics::MeterProvider as _;
 use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::{KeyValue, Value};
 use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, HistogramDataPoint, Metric, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 
 use crate::SpanTree;
+use crate::signals::metrics::Instruments;
 use crate::span::tracer::{ScopedTracer, scope};
 
-/// Spans captured in memory from a real SDK tracer provider.
+/// Spans and metrics captured in memory from a real SDK tracer provider and meter
+/// provider.
 #[derive(Debug)]
 pub struct Capture {
     provider: SdkTracerProvider,
     finished: Arc<Mutex<Vec<SpanData>>>,
+    meters: SdkMeterProvider,
+    measured: Arc<Mutex<Vec<Histogram>>>,
     cx: Context,
 }
 
@@ -74,9 +84,12 @@ impl Capture {
     /// and only those.
     pub fn new() -> Capture {
         let (provider, finished) = in_memory_provider();
+        let (meters, measured) = in_memory_meters();
         let tracer = BoxedTracer::new(Box::new(provider.tracer_with_scope(scope())));
-        let cx = Context::new().with_value(ScopedTracer(Arc::new(tracer)));
-        Capture { provider, finished, cx }
+        let instruments = Instruments::new(&meters.meter_with_scope(scope()));
+        let cx = Context::new()
+            .with_value(ScopedTracer { tracer: Arc::new(tracer), instruments: Some(Arc::new(instruments)) });
+        Capture { provider, finished, meters, measured, cx }
     }
 
     /// A capture installed as the global tracer provider: it receives every span started
@@ -84,8 +97,10 @@ impl Capture {
     /// parallel with other tests that install a global provider.
     pub fn install_global() -> Capture {
         let (provider, finished) = in_memory_provider();
+        let (meters, measured) = in_memory_meters();
         crate::set_tracer_provider(provider.clone());
-        Capture { provider, finished, cx: Context::new() }
+        crate::set_meter_provider(meters.clone());
+        Capture { provider, finished, meters, measured, cx: Context::new() }
     }
 
     /// The context under which spans go to this capture. Contexts derived from it (the
@@ -119,6 +134,118 @@ impl Capture {
     /// Forgets the spans captured so far.
     pub fn clear(&self) {
         self.finished.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// The histograms recorded so far, one per metric and attribute set, with their
+    /// bucket boundaries: what a metric exporter would send now.
+    pub fn histograms(&self) -> Vec<Histogram> {
+        let _ = self.meters.force_flush();
+        self.measured.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The histograms of the metric `name`.
+    pub fn histogram(&self, name: &str) -> Vec<Histogram> {
+        self.histograms().into_iter().filter(|histogram| histogram.name == name).collect()
+    }
+}
+
+/// One histogram data point: a metric's values for one set of attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// The metric's name.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// The attributes of this data point, sorted by key.
+    pub attributes: Vec<KeyValue>,
+    /// How many values were recorded.
+    pub count: u64,
+    /// Their sum.
+    pub sum: f64,
+    /// The explicit bucket boundaries.
+    pub bounds: Vec<f64>,
+    /// How many values fell in each bucket (one more than there are boundaries).
+    pub bucket_counts: Vec<u64>,
+}
+
+impl Histogram {
+    /// The value of attribute `key`.
+    pub fn attr(&self, key: &str) -> Option<&Value> {
+        self.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+    }
+
+    /// The attribute `key` as a string.
+    pub fn str_attr(&self, key: &str) -> Option<&str> {
+        match self.attr(key) {
+            Some(Value::String(text)) => Some(text.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The attribute keys, sorted.
+    pub fn keys(&self) -> Vec<&str> {
+        self.attributes.iter().map(|kv| kv.key.as_str()).collect()
+    }
+}
+
+fn in_memory_meters() -> (SdkMeterProvider, Arc<Mutex<Vec<Histogram>>>) {
+    let measured = Arc::new(Mutex::new(Vec::new()));
+    let exporter = MemoryMetricExporter { measured: measured.clone() };
+    // Exported when read (`force_flush`); the interval only bounds how stale a read can be.
+    let reader = PeriodicReader::builder(exporter).with_interval(Duration::from_secs(3600)).build();
+    (SdkMeterProvider::builder().with_reader(reader).build(), measured)
+}
+
+fn histogram<T>(metric: &Metric, point: &HistogramDataPoint<T>, sum: f64) -> Histogram {
+    let mut attributes: Vec<KeyValue> = point.attributes().cloned().collect();
+    attributes.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
+    Histogram {
+        name: metric.name().to_owned(),
+        unit: metric.unit().to_owned(),
+        attributes,
+        count: point.count(),
+        sum,
+        bounds: point.bounds().collect(),
+        bucket_counts: point.bucket_counts().collect(),
+    }
+}
+
+#[derive(Debug)]
+struct MemoryMetricExporter {
+    measured: Arc<Mutex<Vec<Histogram>>>,
+}
+
+impl PushMetricExporter for MemoryMetricExporter {
+    async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        let mut histograms = Vec::new();
+        for scope in metrics.scope_metrics() {
+            for metric in scope.metrics() {
+                match metric.data() {
+                    AggregatedMetrics::F64(MetricData::Histogram(data)) => {
+                        histograms.extend(data.data_points().map(|point| histogram(metric, point, point.sum())));
+                    }
+                    AggregatedMetrics::U64(MetricData::Histogram(data)) => {
+                        histograms.extend(data.data_points().map(|point| histogram(metric, point, point.sum() as f64)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Cumulative: every export holds everything recorded so far.
+        *self.measured.lock().unwrap_or_else(PoisonError::into_inner) = histograms;
+        Ok(())
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn temporality(&self) -> Temporality {
+        Temporality::Cumulative
     }
 }
 

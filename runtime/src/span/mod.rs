@@ -2,6 +2,7 @@
 //! outcome, end exactly once (also on panic and cancellation).
 
 pub(crate) mod attributes;
+pub(crate) mod call;
 pub(crate) mod probe;
 pub(crate) mod tracer;
 
@@ -15,9 +16,13 @@ use std::task::{Context as TaskContext, Poll};
 use opentelemetry::trace::{SpanBuilder, SpanKind, SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, KeyValue, Value};
 
-use self::tracer::SpanSource;
+use std::sync::Arc;
+
+use self::call::Call;
+use self::tracer::{Sources, SpanSource};
 use crate::context::ScopedAttributes;
 use crate::semconv::{Operation, attr};
+use crate::signals::totals::{CurrentRun, RunNode, Usage};
 use crate::{Attributes, GenAiResponse, content};
 
 /// One instrumented call's span, from its start to its end.
@@ -25,13 +30,22 @@ use crate::{Attributes, GenAiResponse, content};
 /// Created by the code the span macros generate; ends exactly once: through
 /// [`SpanGuard::end`] after the outcome was recorded, when the body panics, or — if the
 /// future was dropped before it completed — in `Drop`, marked as cancelled. When nothing
-/// records spans (no provider installed) it holds nothing and every step is a no-op.
+/// records spans or metrics (no provider installed) it holds nothing and every step is a
+/// no-op.
 #[derive(Debug)]
 pub struct SpanGuard {
+    /// The context the body runs in: the span's, and the run node of an agent or workflow.
     cx: Option<Context>,
+    /// Whether this guard started a span (else `cx` is only there to carry a run node).
+    owns_span: bool,
     /// Whether the span records (a sampled-out span still propagates its context).
     recording: bool,
     ended: bool,
+    /// The run this call is part of, or the agent's or workflow's own (`own_run`).
+    run: Option<Arc<RunNode>>,
+    own_run: bool,
+    /// Metrics, usage and cost, when any of them is wanted.
+    call: Option<Box<Call>>,
 }
 
 impl SpanGuard {
@@ -48,18 +62,25 @@ impl SpanGuard {
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
         match prepare(operation, kind, name, capacity, describe) {
-            Some((source, parent, builder)) => SpanGuard::build(&source, builder, parent),
+            Some(prepared) => SpanGuard::build(prepared.tracer.as_ref(), prepared.parts),
             None => SpanGuard::NONE,
         }
     }
 
-    const NONE: SpanGuard = SpanGuard { cx: None, recording: false, ended: false };
+    const NONE: SpanGuard =
+        SpanGuard { cx: None, owns_span: false, recording: false, ended: false, run: None, own_run: false, call: None };
 
     #[inline]
-    fn build(source: &SpanSource, builder: SpanBuilder, parent: Context) -> SpanGuard {
-        let span = source.build(builder, &parent);
-        let recording = opentelemetry::trace::Span::is_recording(&span);
-        SpanGuard { cx: Some(parent.with_span(span)), recording, ended: false }
+    fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
+        let Parts { parent, builder, run, own_run, call } = parts;
+        let span = tracer.zip(builder).map(|(tracer, builder)| tracer.build(builder, &parent));
+        let recording = span.as_ref().is_some_and(opentelemetry::trace::Span::is_recording);
+        let owns_span = span.is_some();
+        let mut cx = span.map(|span| parent.with_span(span));
+        if own_run && let Some(run) = &run {
+            cx = Some(cx.unwrap_or(parent).with_value(CurrentRun(run.clone())));
+        }
+        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call }
     }
 
     /// Runs the pinned `body` to completion with this span's context attached around every
@@ -130,12 +151,30 @@ impl SpanGuard {
 
     /// Records the attributes of the value the function returned.
     pub fn record_response<R: GenAiResponse + ?Sized>(&mut self, response: &R) {
+        if !self.recording && self.call.is_none() {
+            return;
+        }
+        // Room for the usual response attributes: id, model, finish reasons, usage.
+        let mut attrs = Attributes::with_capacity(8, content::capture_enabled());
+        response.record(&mut attrs);
+        if let Some(call) = &mut self.call {
+            call.observe_response(&attrs);
+        }
         if let Some(span) = self.recording() {
-            // Room for the usual response attributes: id, model, finish reasons, usage.
-            let mut attrs = Attributes::with_capacity(8, content::capture_enabled());
-            response.record(&mut attrs);
             span.set_attributes(attrs.into_vec());
         }
+    }
+
+    /// Records what a stream's chunks said about usage and the response model.
+    pub(crate) fn record_stream_usage(&mut self, usage: Usage, response_model: Option<&str>) {
+        if let Some(call) = &mut self.call {
+            call.observe_stream(usage, response_model);
+        }
+    }
+
+    /// The metrics state of the call, when metrics are recorded.
+    pub(crate) fn measured(&self) -> Option<&Call> {
+        self.call.as_deref().filter(|call| call.measures())
     }
 
     /// Records a returned error: status Error with `message`, `error.type`, and an
@@ -146,6 +185,9 @@ impl SpanGuard {
         exception_type: &'static str,
         message: impl FnOnce() -> String,
     ) {
+        if let Some(call) = &mut self.call {
+            call.observe_error(error_type.clone());
+        }
         if let Some(span) = self.recording() {
             record_failure(&span, error_type, Cow::Borrowed(exception_type), message());
         }
@@ -154,10 +196,7 @@ impl SpanGuard {
     /// Ends the span after its outcome was recorded.
     #[inline]
     pub fn end(mut self) {
-        self.ended = true;
-        if let Some(cx) = &self.cx {
-            cx.span().end();
-        }
+        self.finish();
     }
 
     fn end_panicked(&mut self, payload: Box<dyn Any + Send>) -> ! {
@@ -168,11 +207,28 @@ impl SpanGuard {
     /// Ends the span as failed with `error_type` (also its `exception.type`) and the
     /// message, computed only when the span is recorded.
     fn end_failed(&mut self, error_type: &'static str, message: impl FnOnce() -> String) {
-        if let Some(span) = self.recording() {
-            record_failure(&span, Cow::Borrowed(error_type), Cow::Borrowed(error_type), message());
+        self.record_error(Cow::Borrowed(error_type), error_type, message);
+        self.finish();
+    }
+
+    /// Records cost, totals and metrics, then ends the span: once.
+    fn finish(&mut self) {
+        if self.ended {
+            return;
         }
         self.ended = true;
-        if let Some(cx) = &self.cx {
+        let cost = self.call.take().and_then(|call| (*call).finish(self.run.as_ref()));
+        if let Some(span) = self.recording() {
+            if let Some(cost) = cost {
+                span.set_attribute(cost);
+            }
+            if let Some(run) = self.run.as_ref().filter(|_| self.own_run) {
+                span.set_attributes(run.total_attributes());
+            }
+        }
+        if self.owns_span
+            && let Some(cx) = &self.cx
+        {
             cx.span().end();
         }
     }
@@ -186,8 +242,7 @@ pub struct DeferredSpan(Option<Pending>);
 
 #[derive(Debug)]
 struct Pending {
-    parent: Context,
-    builder: SpanBuilder,
+    parts: Parts,
     /// Prepared with the first span of a freshly fetched tracer.
     fresh: bool,
 }
@@ -202,27 +257,44 @@ impl DeferredSpan {
         capacity: usize,
         describe: impl FnOnce(&mut Attributes),
     ) -> DeferredSpan {
-        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|(source, parent, builder)| Pending {
-            parent,
-            builder,
-            fresh: source.is_fresh(),
+        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|prepared| Pending {
+            fresh: prepared.tracer.as_ref().is_some_and(SpanSource::is_fresh),
+            parts: prepared.parts,
         }))
     }
 
     /// Starts the span now, as a child of the context taken when the call was made.
     pub fn start(self) -> SpanGuard {
-        let Some(Pending { parent, builder, fresh }) = self.0 else {
+        let Some(Pending { mut parts, fresh }) = self.0 else {
             return SpanGuard::NONE;
         };
-        match SpanSource::for_context(&parent) {
-            Some(source) => SpanGuard::build(&source.freshened(fresh), builder, parent),
-            None => SpanGuard::NONE,
+        if let Some(call) = &mut parts.call {
+            call.start = std::time::Instant::now();
         }
+        let tracer = parts.builder.as_ref().and_then(|_| SpanSource::for_context(&parts.parent));
+        SpanGuard::build(tracer.map(|tracer| tracer.freshened(fresh)).as_ref(), parts)
     }
 }
 
-/// The tracer, parent and builder of a span about to start, or `None` when nothing
-/// records spans (then `describe` is not called: argument expressions are not evaluated).
+/// A span about to start: what the tracer needs, and what the call measures.
+#[derive(Debug)]
+struct Parts {
+    parent: Context,
+    /// `None` when no tracer records.
+    builder: Option<SpanBuilder>,
+    run: Option<Arc<RunNode>>,
+    /// `run` is the call's own (an agent or workflow): it goes into the body's context.
+    own_run: bool,
+    call: Option<Box<Call>>,
+}
+
+struct Prepared {
+    tracer: Option<SpanSource>,
+    parts: Parts,
+}
+
+/// Everything a span needs before it starts, or `None` when nothing records spans or
+/// metrics (then `describe` is not called: argument expressions are not evaluated).
 #[inline]
 fn prepare(
     operation: Operation,
@@ -230,20 +302,32 @@ fn prepare(
     name: Option<&'static str>,
     capacity: usize,
     describe: impl FnOnce(&mut Attributes),
-) -> Option<(SpanSource, Context, SpanBuilder)> {
-    let (source, parent) = SpanSource::current()?;
+) -> Option<Prepared> {
+    let Sources { tracer, instruments, parent } = Sources::current()?;
     let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
     describe(&mut attrs);
     if let Some(scoped) = parent.get::<ScopedAttributes>() {
         scoped.apply_to(&mut attrs);
     }
-    let name = match name {
-        Some(name) => Cow::Borrowed(name),
-        None => span_name(operation, &attrs),
+    let enclosing = parent.get::<CurrentRun>().map(|current| current.0.clone());
+    let (run, own_run) = match operation {
+        Operation::InvokeAgent => {
+            (Some(RunNode::new(true, attrs.get(attr::GEN_AI_AGENT_NAME).cloned(), enclosing)), true)
+        }
+        Operation::InvokeWorkflow => (Some(RunNode::new(false, None, enclosing)), true),
+        _ => (enclosing, false),
     };
-    let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec());
-    Some((source, parent, builder))
+    let wants_call = instruments.is_some() || (tracer.is_some() && call::is_model_call(operation));
+    let call = wants_call.then(|| Box::new(Call::new(operation, instruments, &attrs)));
+    let builder = tracer.as_ref().map(|_| {
+        let name = match name {
+            Some(name) => Cow::Borrowed(name),
+            None => span_name(operation, &attrs),
+        };
+        SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec())
+    });
+    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call } })
 }
 
 /// Ends the span of a poll that panicked: dropped only while unwinding, forgotten otherwise.

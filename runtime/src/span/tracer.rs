@@ -19,6 +19,7 @@ use opentelemetry::trace::{SpanBuilder, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::conventions::SCHEMA_URL;
+use crate::signals::metrics::{Instruments, global_instruments};
 
 /// How many spans a thread starts with a kept tracer before fetching it again.
 pub const REFRESH_EVERY: u32 = 128;
@@ -60,10 +61,36 @@ where
     GENERATION.fetch_add(1, Ordering::Release);
 }
 
-/// A tracer carried in a context: spans started under that context (and every context
-/// derived from it) use it instead of the global provider's.
+/// A tracer and instruments carried in a context: spans started under that context (and
+/// every context derived from it) use them instead of the global providers'.
 #[derive(Clone)]
-pub(crate) struct ScopedTracer(pub(crate) Arc<BoxedTracer>);
+pub(crate) struct ScopedTracer {
+    pub(crate) tracer: Arc<BoxedTracer>,
+    pub(crate) instruments: Option<Arc<Instruments>>,
+}
+
+/// Where a span's signals go, and the context it is a child of.
+pub(crate) struct Sources {
+    /// `None` when no tracer records.
+    pub(crate) tracer: Option<SpanSource>,
+    /// `None` when no meter records.
+    pub(crate) instruments: Option<Arc<Instruments>>,
+    pub(crate) parent: Context,
+}
+
+impl Sources {
+    /// The sources of a span started now, or `None` when nothing records.
+    #[inline]
+    pub(crate) fn current() -> Option<Sources> {
+        Context::map_current(|cx| {
+            let (tracer, instruments) = match cx.get::<ScopedTracer>() {
+                Some(scoped) => (Some(SpanSource::Scoped(scoped.tracer.clone())), scoped.instruments.clone()),
+                None => (SpanSource::global(), global_instruments()),
+            };
+            (tracer.is_some() || instruments.is_some()).then(|| Sources { tracer, instruments, parent: cx.clone() })
+        })
+    }
+}
 
 /// The tracer a span is started with.
 pub(crate) enum SpanSource {
@@ -76,20 +103,19 @@ pub(crate) enum SpanSource {
 }
 
 impl SpanSource {
-    /// The tracer for a span started now and the context it is a child of, or `None` when
-    /// this thread's global provider is known to record nothing.
-    #[inline]
-    pub(crate) fn current() -> Option<(SpanSource, Context)> {
-        Context::map_current(|cx| SpanSource::for_context(cx).map(|source| (source, cx.clone())))
-    }
-
     /// The tracer for a span that is a child of `parent`.
     #[inline]
     pub(crate) fn for_context(parent: &Context) -> Option<SpanSource> {
         match parent.get::<ScopedTracer>() {
-            Some(scoped) => Some(SpanSource::Scoped(scoped.0.clone())),
-            None => global_tracer().map(|(tracer, fresh)| SpanSource::Global { tracer, fresh }),
+            Some(scoped) => Some(SpanSource::Scoped(scoped.tracer.clone())),
+            None => SpanSource::global(),
         }
+    }
+
+    /// The global provider's tracer, unless this thread knows it records nothing.
+    #[inline]
+    fn global() -> Option<SpanSource> {
+        global_tracer().map(|(tracer, fresh)| SpanSource::Global { tracer, fresh })
     }
 
     /// Whether this is the first span of a freshly fetched global tracer.

@@ -7,6 +7,7 @@ mod later;
 mod nesting;
 mod outcome;
 mod shapes;
+mod signals;
 mod spans;
 mod streams;
 

@@ -32,6 +32,8 @@ fn chat_span_has_the_inference_start_attributes() {
             "gen_ai.response.finish_reasons=[\"stop\"]",
             "gen_ai.response.id=resp-10",
             "gen_ai.response.model=gpt-4o-2024-08-06",
+            // 10 input and 5 output tokens of gpt-4o at 2.50 and 10.00 USD per million.
+            "gen_ai.usage.cost=0.000075",
             "gen_ai.usage.input_tokens=10",
             "gen_ai.usage.output_tokens=5",
             "server.address=api.openai.com",
@@ -167,6 +169,8 @@ async fn agent_span_defaults_its_name_and_description() {
             "gen_ai.conversation.id=s-1",
             "gen_ai.operation.name=invoke_agent",
             "gen_ai.request.model=gpt-4o",
+            "otel_genai.total.inference_calls=0",
+            "otel_genai.total.tool_calls=0",
         ]
     );
 }
@@ -197,6 +201,8 @@ fn a_remote_agent_is_a_client_span() {
             "gen_ai.agent.name=support",
             "gen_ai.operation.name=invoke_agent",
             "gen_ai.provider.name=aws.bedrock",
+            "otel_genai.total.inference_calls=0",
+            "otel_genai.total.tool_calls=0",
             "server.address=bedrock.us-east-1.amazonaws.com",
             "server.port=443",
         ]
@@ -221,7 +227,12 @@ async fn workflow_spans() {
     assert_eq!(nightly.kind(), SpanKind::Internal);
     assert_eq!(
         attribute_lines(&nightly),
-        ["gen_ai.operation.name=invoke_workflow", "gen_ai.workflow.name=nightly_pipeline"]
+        [
+            "gen_ai.operation.name=invoke_workflow",
+            "gen_ai.workflow.name=nightly_pipeline",
+            "otel_genai.total.inference_calls=0",
+            "otel_genai.total.tool_calls=0"
+        ]
     );
     let regional = tree.find("invoke_workflow pipeline-eu").expect("regional span");
     assert_eq!(regional.str_attr("gen_ai.workflow.name"), Some("pipeline-eu"));

@@ -1,0 +1,238 @@
+//! What a call measures besides its span: its duration and token usage as metrics, its
+//! cost, and its share of the totals of the agent or workflow run it is part of.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Instant;
+
+use opentelemetry::{Key, KeyValue, Value};
+
+use crate::TokenCount;
+use crate::conventions::{self, metric_names};
+use crate::semconv::{Operation, attr};
+use crate::signals::metrics::Instruments;
+use crate::signals::pricing::pricing;
+use crate::signals::totals::{RunNode, Usage};
+use crate::span::attributes::Attributes;
+
+/// The metric attributes, usage and outcome of one call, kept from its start to its end.
+#[derive(Debug)]
+pub(crate) struct Call {
+    operation: Operation,
+    instruments: Option<Arc<Instruments>>,
+    pub(crate) start: Instant,
+    /// The low-cardinality attributes its metrics carry (and provider and model for cost).
+    attrs: Vec<KeyValue>,
+    usage: Usage,
+    response_model: Option<Value>,
+    error_type: Option<Cow<'static, str>>,
+}
+
+/// The metric whose attributes a call of `operation` keeps.
+fn duration_metric(operation: Operation) -> &'static str {
+    match operation {
+        Operation::InvokeAgent => metric_names::GEN_AI_INVOKE_AGENT_DURATION,
+        Operation::ExecuteTool => metric_names::GEN_AI_EXECUTE_TOOL_DURATION,
+        Operation::InvokeWorkflow => metric_names::GEN_AI_WORKFLOW_DURATION,
+        _ => metric_names::GEN_AI_CLIENT_OPERATION_DURATION,
+    }
+}
+
+/// Whether `operation` is a call to a model: it has usage and cost, and counts as an
+/// inference call of the agent that made it.
+pub(crate) fn is_model_call(operation: Operation) -> bool {
+    matches!(
+        operation,
+        Operation::Chat | Operation::TextCompletion | Operation::GenerateContent | Operation::Embeddings
+    )
+}
+
+impl Call {
+    /// Keeps, of the start attributes, those the call's metrics carry.
+    pub(crate) fn new(operation: Operation, instruments: Option<Arc<Instruments>>, start: &Attributes) -> Call {
+        let wanted = conventions::metric(duration_metric(operation)).map_or(&[][..], |def| def.attributes);
+        let mut attrs = Vec::with_capacity(wanted.len() + 2);
+        attrs.extend(start.iter().filter(|kv| wanted.iter().any(|allowed| allowed.name == kv.key.as_str())).cloned());
+        Call {
+            operation,
+            instruments,
+            start: Instant::now(),
+            attrs,
+            usage: Usage::default(),
+            response_model: None,
+            error_type: None,
+        }
+    }
+
+    /// Whether metrics are recorded.
+    pub(crate) fn measures(&self) -> bool {
+        self.instruments.is_some()
+    }
+
+    /// Takes usage and the response model from a response's attributes.
+    pub(crate) fn observe_response(&mut self, response: &Attributes) {
+        for kv in response.iter() {
+            let key = kv.key.as_str();
+            if key == attr::GEN_AI_RESPONSE_MODEL {
+                self.response_model = Some(kv.value.clone());
+            } else if let Some(count) = token_count(key)
+                && let Value::I64(tokens) = kv.value
+            {
+                self.usage.set(count, u64::try_from(tokens).unwrap_or(0));
+            }
+        }
+    }
+
+    /// Takes usage and the response model a stream's chunks reported.
+    pub(crate) fn observe_stream(&mut self, usage: Usage, response_model: Option<&str>) {
+        for (index, tokens) in usage.0.into_iter().enumerate() {
+            if tokens.is_some() {
+                self.usage.0[index] = tokens;
+            }
+        }
+        if let Some(model) = response_model {
+            self.response_model = Some(Value::from(model.to_owned()));
+        }
+    }
+
+    pub(crate) fn observe_error(&mut self, error_type: Cow<'static, str>) {
+        self.error_type = Some(error_type);
+    }
+
+    /// Records the time to a stream's first chunk.
+    pub(crate) fn first_chunk(&self, seconds: f64) {
+        if let Some(instruments) = &self.instruments {
+            instruments.time_to_first_chunk.record(seconds, &self.attrs);
+        }
+    }
+
+    /// Records the time from a stream's previous chunk to this one.
+    pub(crate) fn next_chunk(&self, seconds: f64) {
+        if let Some(instruments) = &self.instruments {
+            instruments.time_per_output_chunk.record(seconds, &self.attrs);
+        }
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        self.attrs.iter().find(|kv| kv.key.as_str() == key).and_then(|kv| match &kv.value {
+            Value::String(text) => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The cost of the call's usage, priced by provider and response (else request) model.
+    fn cost(&self) -> Option<f64> {
+        if !is_model_call(self.operation) || self.usage.is_empty() {
+            return None;
+        }
+        let provider = self.text(attr::GEN_AI_PROVIDER_NAME)?;
+        let response_model = match &self.response_model {
+            Some(Value::String(model)) => Some(model.as_str()),
+            _ => None,
+        };
+        pricing().cost(provider, [response_model, self.text(attr::GEN_AI_REQUEST_MODEL)], &self.usage)
+    }
+
+    /// The call ended: its cost goes on the span (returned), its counts into its run, its
+    /// metrics to the meter. `run` is the enclosing run, or the call's own for an agent or
+    /// workflow.
+    pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> Option<KeyValue> {
+        let cost = self.cost();
+        match (self.operation, run) {
+            (operation, Some(run)) if is_model_call(operation) => run.add_inference(&self.usage, cost),
+            (Operation::ExecuteTool, Some(run)) => run.add_tool_call(),
+            _ => {}
+        }
+        if let Some(instruments) = self.instruments.take() {
+            self.record_metrics(&instruments, run, cost);
+        }
+        cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd))
+    }
+
+    fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, cost: Option<f64>) {
+        let seconds = self.start.elapsed().as_secs_f64();
+        if let Some(model) = self.response_model.take() {
+            self.attrs.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, model));
+        }
+        let error_type = self.error_type.take();
+        match self.operation {
+            Operation::InvokeAgent => {
+                with_error(&mut self.attrs, error_type, |attrs| instruments.agent_duration.record(seconds, attrs));
+                if let Some(run) = run {
+                    let (inference, tools) = run.own_calls();
+                    let name: Vec<KeyValue> =
+                        self.attrs.iter().filter(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME).cloned().collect();
+                    instruments.inference_calls.record(inference, &name);
+                    instruments.tool_calls.record(tools, &name);
+                }
+            }
+            Operation::InvokeWorkflow => {
+                with_error(&mut self.attrs, error_type, |attrs| instruments.workflow_duration.record(seconds, attrs));
+            }
+            Operation::ExecuteTool => {
+                if let Some(name) = run.and_then(|run| run.agent()).and_then(|agent| agent.name.clone()) {
+                    self.attrs.push(KeyValue::new(attr::GEN_AI_AGENT_NAME, name));
+                }
+                with_error(&mut self.attrs, error_type, |attrs| instruments.tool_duration.record(seconds, attrs));
+            }
+            _ => {
+                with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
+                self.record_tokens(instruments);
+                if let Some(usd) = cost {
+                    let cost_attrs: Vec<KeyValue> = self
+                        .attrs
+                        .iter()
+                        .filter(|kv| {
+                            conventions::metric(metric_names::GEN_AI_USAGE_COST)
+                                .is_some_and(|def| def.attributes.iter().any(|a| a.name == kv.key.as_str()))
+                        })
+                        .cloned()
+                        .collect();
+                    instruments.cost.record(usd, &cost_attrs);
+                }
+            }
+        }
+    }
+
+    /// `gen_ai.client.token.usage` for input and output, by `gen_ai.token.type`.
+    fn record_tokens(&mut self, instruments: &Instruments) {
+        let input = self.usage.get(TokenCount::Input);
+        let output = self.usage.get(TokenCount::Output);
+        if input.is_none() && output.is_none() {
+            return;
+        }
+        self.attrs.push(KeyValue::new(attr::GEN_AI_TOKEN_TYPE, "input"));
+        for (tokens, token_type) in [(input, "input"), (output, "output")] {
+            if let (Some(tokens), Some(last)) = (tokens, self.attrs.last_mut()) {
+                last.value = Value::from(token_type);
+                instruments.token_usage.record(tokens, &self.attrs);
+            }
+        }
+        self.attrs.pop();
+    }
+}
+
+/// Runs `record` with `error.type` added to `attrs` when the call failed.
+fn with_error(attrs: &mut Vec<KeyValue>, error_type: Option<Cow<'static, str>>, record: impl FnOnce(&[KeyValue])) {
+    match error_type {
+        Some(error_type) => {
+            attrs.push(KeyValue::new(Key::from_static_str(attr::ERROR_TYPE), Value::from(error_type)));
+            record(attrs);
+            attrs.pop();
+        }
+        None => record(attrs),
+    }
+}
+
+/// The token count a `gen_ai.usage.*` attribute holds.
+fn token_count(key: &str) -> Option<TokenCount> {
+    [
+        TokenCount::Input,
+        TokenCount::Output,
+        TokenCount::CacheReadInput,
+        TokenCount::CacheCreationInput,
+        TokenCount::ReasoningOutput,
+    ]
+    .into_iter()
+    .find(|count| count.attribute() == key)
+}

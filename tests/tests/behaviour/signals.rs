@@ -1,0 +1,233 @@
+//! Metrics, cost and totals, read back from the capture's in-memory meter provider and
+//! spans.
+
+use std::time::Duration;
+
+use futures::stream::{self, Stream, StreamExt};
+use opentelemetry::Value;
+use otel_genai::testing::Capture;
+use otel_genai::{GenAiChunk, StreamSummary, TokenCount, agent, gen_ai_chat, tool, workflow};
+
+use crate::{ChatResponse, response};
+
+const DURATION_BUCKETS: [f64; 14] =
+    [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const TOKEN_BUCKETS: [f64; 14] = [
+    1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0,
+    67108864.0,
+];
+
+#[gen_ai_chat(provider = "openai", model = "gpt-4o", server = "api.openai.com:443")]
+async fn chat(input_tokens: u32) -> Result<ChatResponse, String> {
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    if input_tokens == 0 {
+        return Err("empty prompt".to_owned());
+    }
+    Ok(response(input_tokens, 10))
+}
+
+/// Searches.
+#[tool]
+async fn search(query: &str) -> usize {
+    query.len()
+}
+
+#[agent(name = "helper")]
+async fn helper() -> Result<usize, String> {
+    let answer = chat(100).await?;
+    Ok(answer.output_tokens as usize + search("sub").await)
+}
+
+#[agent(name = "lead")]
+async fn lead() -> Result<usize, String> {
+    let (first, found) = futures::join!(chat(1000), search("rust"));
+    let delegated = otel_genai::spawn(helper()).await.map_err(|error| error.to_string())??;
+    let failed = chat(0).await;
+    Ok(first?.output_tokens as usize + found + delegated + usize::from(failed.is_err()))
+}
+
+#[workflow(name = "nightly")]
+async fn nightly() -> Result<usize, String> {
+    lead().await
+}
+
+fn attrs_of(histogram: &otel_genai::testing::Histogram) -> Vec<String> {
+    histogram.attributes.iter().map(|kv| format!("{}={}", kv.key, kv.value)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_records_its_metrics_with_the_conventions_attributes_and_buckets() {
+    let capture = Capture::new();
+    capture.scope(nightly()).await.unwrap();
+
+    let durations = capture.histogram("gen_ai.client.operation.duration");
+    let ok = durations.iter().find(|h| h.attr("error.type").is_none() && h.count == 2).expect("two successful chats");
+    assert_eq!(ok.unit, "s");
+    assert_eq!(ok.bounds, DURATION_BUCKETS);
+    assert_eq!(
+        attrs_of(ok),
+        [
+            "gen_ai.operation.name=chat",
+            "gen_ai.provider.name=openai",
+            "gen_ai.request.model=gpt-4o",
+            "gen_ai.response.model=gpt-4o-2024-08-06",
+            "server.address=api.openai.com",
+            "server.port=443"
+        ]
+    );
+    assert!(ok.sum >= 0.004, "two calls of at least 2 ms: {}", ok.sum);
+    let failed = durations.iter().find(|h| h.attr("error.type").is_some()).expect("the failed chat");
+    assert_eq!(failed.str_attr("error.type"), Some("alloc::string::String"));
+    assert_eq!(failed.count, 1);
+    assert!(failed.attr("gen_ai.response.model").is_none());
+
+    let tokens = capture.histogram("gen_ai.client.token.usage");
+    assert_eq!(tokens.len(), 2, "{tokens:?}");
+    let input = tokens.iter().find(|h| h.str_attr("gen_ai.token.type") == Some("input")).unwrap();
+    let output = tokens.iter().find(|h| h.str_attr("gen_ai.token.type") == Some("output")).unwrap();
+    assert_eq!((input.count, input.sum, output.count, output.sum), (2, 1100.0, 2, 20.0));
+    assert_eq!(input.unit, "{token}");
+    assert_eq!(input.bounds, TOKEN_BUCKETS);
+
+    let calls = capture.histogram("gen_ai.invoke_agent.inference_calls");
+    let by_agent = |name: &str| calls.iter().find(|h| h.str_attr("gen_ai.agent.name") == Some(name)).unwrap().sum;
+    assert_eq!(by_agent("lead"), 2.0, "the lead's own two chats, not the helper's");
+    assert_eq!(by_agent("helper"), 1.0);
+    let tools = capture.histogram("gen_ai.invoke_agent.tool_calls");
+    assert!(tools.iter().all(|h| h.sum == 1.0), "{tools:?}");
+
+    let agent = capture.histogram("gen_ai.invoke_agent.duration");
+    assert_eq!(agent.len(), 2);
+    assert!(agent.iter().all(|h| h.keys() == ["gen_ai.agent.name"]));
+    let tool = capture.histogram("gen_ai.execute_tool.duration");
+    let lead_tool = tool.iter().find(|h| h.str_attr("gen_ai.agent.name") == Some("lead")).unwrap();
+    assert_eq!(attrs_of(lead_tool), ["gen_ai.agent.name=lead", "gen_ai.tool.name=search", "gen_ai.tool.type=function"]);
+    let workflow = capture.histogram("gen_ai.workflow.duration");
+    assert_eq!(attrs_of(&workflow[0]), ["gen_ai.workflow.name=nightly"]);
+
+    let cost = capture.histogram("gen_ai.usage.cost");
+    assert_eq!(cost.len(), 1);
+    assert_eq!(cost[0].unit, "USD");
+    // gpt-4o at 2.50 / 10.00 USD per million: 1100 input and 20 output tokens.
+    assert!((cost[0].sum - (1100.0 * 2.5 + 20.0 * 10.0) / 1e6).abs() < 1e-12, "{}", cost[0].sum);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_and_workflows_carry_the_totals_of_what_ran_inside_them() {
+    let capture = Capture::new();
+    capture.scope(nightly()).await.unwrap();
+    let tree = capture.tree();
+    let chats = tree.find_all("chat gpt-4o");
+    let cost_of = |input: f64| (input * 2.5 + 10.0 * 10.0) / 1e6;
+    let with_usage: Vec<_> = chats.iter().filter(|span| span.int_attr("gen_ai.usage.input_tokens").is_some()).collect();
+    for span in &with_usage {
+        let input = span.int_attr("gen_ai.usage.input_tokens").unwrap() as f64;
+        assert_eq!(span.attr("gen_ai.usage.cost"), Some(&Value::F64(cost_of(input))));
+    }
+    let failed = chats.iter().find(|span| span.attr("error.type").is_some()).unwrap();
+    assert!(failed.attr("gen_ai.usage.cost").is_none(), "no usage, no cost");
+
+    let totals = |name: &str| {
+        let span = tree.find(name).unwrap();
+        let mut lines: Vec<String> = span
+            .data()
+            .attributes
+            .iter()
+            .filter(|kv| kv.key.as_str().starts_with("otel_genai.total."))
+            .map(|kv| format!("{}={}", kv.key, kv.value))
+            .collect();
+        lines.sort();
+        assert!(span.attr("gen_ai.usage.input_tokens").is_none(), "totals are not usage");
+        lines
+    };
+    let all = cost_of(1000.0) + cost_of(100.0);
+    assert_eq!(
+        totals("invoke_workflow nightly"),
+        [
+            format!("otel_genai.total.cost={all}"),
+            "otel_genai.total.inference_calls=3".to_owned(),
+            "otel_genai.total.input_tokens=1100".to_owned(),
+            "otel_genai.total.output_tokens=20".to_owned(),
+            "otel_genai.total.tool_calls=2".to_owned(),
+        ]
+    );
+    assert_eq!(totals("invoke_agent lead"), totals("invoke_workflow nightly"), "everything ran in the lead");
+    assert_eq!(
+        totals("invoke_agent helper"),
+        [
+            format!("otel_genai.total.cost={}", cost_of(100.0)),
+            "otel_genai.total.inference_calls=1".to_owned(),
+            "otel_genai.total.input_tokens=100".to_owned(),
+            "otel_genai.total.output_tokens=10".to_owned(),
+            "otel_genai.total.tool_calls=1".to_owned(),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn totals_are_exact_with_many_concurrent_children() {
+    #[agent(name = "fan-out")]
+    async fn fan_out() -> usize {
+        let tasks: Vec<_> = (0..200).map(|_| otel_genai::spawn(chat(7))).collect();
+        let mut done = 0;
+        for task in tasks {
+            done += usize::from(task.await.unwrap().is_ok());
+        }
+        done
+    }
+    let capture = Capture::new();
+    assert_eq!(capture.scope(fan_out()).await, 200);
+    let tree = capture.tree();
+    let agent = tree.find("invoke_agent fan-out").unwrap();
+    assert_eq!(agent.int_attr("otel_genai.total.inference_calls"), Some(200));
+    assert_eq!(agent.int_attr("otel_genai.total.input_tokens"), Some(1400));
+    assert_eq!(agent.int_attr("otel_genai.total.output_tokens"), Some(2000));
+}
+
+struct Delta {
+    usage: Option<(u64, u64)>,
+}
+
+impl GenAiChunk for Delta {
+    fn record_chunk(&self, summary: &mut StreamSummary) {
+        summary.response_model("gpt-4o-mini-2024-07-18");
+        if let Some((input, output)) = self.usage {
+            summary.set_tokens(TokenCount::Input, input).set_tokens(TokenCount::Output, output);
+        }
+    }
+}
+
+#[gen_ai_chat(provider = "openai", model = "gpt-4o-mini")]
+async fn streamed() -> Result<impl Stream<Item = Delta>, String> {
+    tokio::time::sleep(Duration::from_millis(3)).await;
+    Ok(stream::iter([Delta { usage: None }, Delta { usage: None }, Delta { usage: Some((40, 3)) }]).then(
+        |delta| async move {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            delta
+        },
+    ))
+}
+
+#[tokio::test]
+async fn streams_record_time_to_first_chunk_time_per_chunk_usage_and_cost() {
+    let capture = Capture::new();
+    let chunks = capture.scope(async { streamed().await.unwrap().count().await }).await;
+    assert_eq!(chunks, 3);
+    let first = capture.histogram("gen_ai.client.operation.time_to_first_chunk");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].count, 1);
+    assert!(first[0].sum >= 0.004, "the request and the first chunk: {}", first[0].sum);
+    assert_eq!(
+        first[0].bounds,
+        [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0]
+    );
+    let per_chunk = capture.histogram("gen_ai.client.operation.time_per_output_chunk");
+    assert_eq!(per_chunk[0].count, 2, "every chunk after the first");
+    assert!(per_chunk[0].sum >= 0.002);
+    let tokens = capture.histogram("gen_ai.client.token.usage");
+    assert_eq!(tokens.iter().map(|h| h.sum).sum::<f64>(), 43.0);
+    assert!(tokens.iter().all(|h| h.str_attr("gen_ai.response.model") == Some("gpt-4o-mini-2024-07-18")));
+    let tree = capture.tree();
+    let cost = (40.0 * 0.15 + 3.0 * 0.6) / 1e6;
+    assert_eq!(tree.root().attr("gen_ai.usage.cost"), Some(&Value::F64(cost)));
+}
