@@ -217,6 +217,19 @@ impl<'a> SpanNode<'a> {
             let show = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
             write!(f, "  tokens={}in/{}out", show(input), show(output))?;
         }
+        if let Some(Value::F64(usd)) = self.attr(attr::GEN_AI_USAGE_COST) {
+            write!(f, "  ${usd:.6}")?;
+        }
+        // An agent or workflow: what ran inside it.
+        let total_input = self.int_attr("otel_genai.total.input_tokens");
+        let total_output = self.int_attr("otel_genai.total.output_tokens");
+        if total_input.is_some() || total_output.is_some() {
+            let show = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            write!(f, "  total tokens={}in/{}out", show(total_input), show(total_output))?;
+        }
+        if let Some(Value::F64(usd)) = self.attr("otel_genai.total.cost") {
+            write!(f, "  total ${usd:.6}")?;
+        }
         if let Status::Error { description } = self.status() {
             let error_type = self.str_attr(attr::ERROR_TYPE).unwrap_or("error");
             write!(f, "  ERROR {error_type}: {description}")?;

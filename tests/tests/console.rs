@@ -104,8 +104,8 @@ fn init_and_the_console_tree() {
     assert_eq!(before_root_ended, "", "nothing is printed before the root span ends");
     assert_eq!(
         without_durations(&out.text()),
-        "invoke_agent console-agent  <d>\n\
-         ├─ chat gpt-4o  <d>  openai  model=gpt-4o-2024-08-06  tokens=12in/4out\n\
+        "invoke_agent console-agent  <d>  total tokens=12in/4out  total $0.000070\n\
+         ├─ chat gpt-4o  <d>  openai  model=gpt-4o-2024-08-06  tokens=12in/4out  $0.000070\n\
          ├─ • plan ready  steps=2\n\
          └─ execute_tool flaky  <d>  ERROR rate_limited: rate limited"
     );
