@@ -1,6 +1,8 @@
 //! What token usage costs: a table of prices per model, turned into `gen_ai.usage.cost`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde_json::Value;
@@ -243,22 +245,6 @@ impl Pricing {
             .map(|(_, price)| *price)
     }
 
-    /// What `usage` cost, priced by the first of `models` that has a price.
-    pub(crate) fn cost(&self, provider: &str, models: [Option<&str>; 2], usage: &Usage) -> Option<f64> {
-        if usage.is_empty() {
-            return None;
-        }
-        let mut named = models.into_iter().flatten().peekable();
-        let first = *named.peek()?;
-        match named.find_map(|model| self.price(provider, model)) {
-            Some(price) => price.cost(usage),
-            None => {
-                self.say_unknown(provider, first);
-                None
-            }
-        }
-    }
-
     fn say_unknown(&self, provider: &str, model: &str) {
         if self.quiet {
             return;
@@ -273,20 +259,81 @@ impl Pricing {
 }
 
 static PRICING: RwLock<Option<Arc<Pricing>>> = RwLock::new(None);
+static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// Makes `pricing` the table every span prices its usage with, from the next call on. Until
 /// it is called, [`Pricing::builtin`] is used.
 pub fn set_pricing(pricing: Pricing) {
     *PRICING.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(pricing));
+    GENERATION.fetch_add(1, Ordering::Release);
 }
 
 /// The table in use.
-pub(crate) fn pricing() -> Arc<Pricing> {
+fn pricing() -> Arc<Pricing> {
     if let Some(pricing) = PRICING.read().unwrap_or_else(PoisonError::into_inner).as_ref() {
         return pricing.clone();
     }
     let mut slot = PRICING.write().unwrap_or_else(PoisonError::into_inner);
     slot.get_or_insert_with(|| Arc::new(Pricing::builtin())).clone()
+}
+
+/// The prices this thread looked up in the table in use: most programs call a handful of
+/// models, and a span should not search the table each time.
+struct Resolved {
+    generation: u64,
+    /// Provider, model, its price, and whether its lack of one was told.
+    entries: Vec<(String, String, Option<Price>, bool)>,
+}
+
+thread_local! {
+    static RESOLVED: RefCell<Resolved> = const { RefCell::new(Resolved { generation: u64::MAX, entries: Vec::new() }) };
+}
+
+/// Looks at most this many prices up per thread and keeps them; beyond, each lookup
+/// searches the table.
+const RESOLVED_MAX: usize = 64;
+
+/// What `usage` of a call to `provider` cost, priced by the first of `models` that has a
+/// price in the table in use; `None` without usage or price (said once per model).
+pub(crate) fn cost(provider: &str, models: [Option<&str>; 2], usage: &Usage) -> Option<f64> {
+    if usage.is_empty() {
+        return None;
+    }
+    let priced = RESOLVED.try_with(|resolved| {
+        let mut resolved = resolved.borrow_mut();
+        let generation = GENERATION.load(Ordering::Acquire);
+        if resolved.generation != generation {
+            resolved.entries.clear();
+            resolved.generation = generation;
+        }
+        let mut table = None;
+        for model in models.into_iter().flatten() {
+            let index = match resolved.entries.iter().position(|(p, m, ..)| p == provider && m == model) {
+                Some(index) => index,
+                None => {
+                    let price = table.get_or_insert_with(pricing).price(provider, model);
+                    if resolved.entries.len() == RESOLVED_MAX {
+                        resolved.entries.remove(0);
+                    }
+                    resolved.entries.push((provider.to_owned(), model.to_owned(), price, false));
+                    resolved.entries.len() - 1
+                }
+            };
+            if let Some(price) = resolved.entries[index].2 {
+                return Some(price);
+            }
+        }
+        // No price: say so once for the first model named.
+        let first = models.into_iter().flatten().next()?;
+        if let Some(entry) = resolved.entries.iter_mut().find(|(p, m, ..)| p == provider && m == first)
+            && !entry.3
+        {
+            entry.3 = true;
+            table.get_or_insert_with(pricing).say_unknown(provider, first);
+        }
+        None
+    });
+    priced.ok().flatten()?.cost(usage)
 }
 
 #[cfg(test)]
@@ -326,12 +373,15 @@ mod tests {
 
     #[test]
     fn the_response_model_is_priced_first_and_unknown_models_cost_nothing() {
-        let pricing = Pricing::new().quiet().with("p", "a", Price::new(1.0, 0.0)).with("p", "b", Price::new(2.0, 0.0));
+        set_pricing(Pricing::new().quiet().with("p", "a", Price::new(1.0, 0.0)).with("p", "b", Price::new(2.0, 0.0)));
         let used = usage(&[(TokenCount::Input, 1_000_000)]);
-        assert_eq!(pricing.cost("p", [Some("b"), Some("a")], &used), Some(2.0));
-        assert_eq!(pricing.cost("p", [Some("x"), Some("a")], &used), Some(1.0));
-        assert_eq!(pricing.cost("p", [Some("x"), None], &used), None);
-        assert_eq!(pricing.cost("p", [Some("a"), None], &Usage::default()), None);
+        assert_eq!(cost("p", [Some("b"), Some("a")], &used), Some(2.0));
+        assert_eq!(cost("p", [Some("x"), Some("a")], &used), Some(1.0));
+        assert_eq!(cost("p", [Some("x"), None], &used), None);
+        assert_eq!(cost("p", [Some("a"), None], &Usage::default()), None);
+        // A new table is used from the next call on.
+        set_pricing(Pricing::new().with("p", "a", Price::new(3.0, 0.0)));
+        assert_eq!(cost("p", [Some("a"), None], &used), Some(3.0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! cost, and its share of the totals of the agent or workflow run it is part of.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use opentelemetry::{Key, KeyValue, Value};
@@ -11,7 +11,7 @@ use crate::TokenCount;
 use crate::conventions::{self, metric_names};
 use crate::semconv::{Operation, attr};
 use crate::signals::metrics::Instruments;
-use crate::signals::pricing::pricing;
+use crate::signals::pricing;
 use crate::signals::totals::{RunNode, Usage};
 use crate::span::attributes::Attributes;
 
@@ -21,21 +21,46 @@ pub(crate) struct Call {
     operation: Operation,
     instruments: Option<Arc<Instruments>>,
     pub(crate) start: Instant,
-    /// The low-cardinality attributes its metrics carry (and provider and model for cost).
+    /// The low-cardinality attributes its metrics carry (kept only when metrics are on).
     attrs: Vec<KeyValue>,
+    /// Provider and request model of a model call, to price it.
+    provider: Option<Value>,
+    request_model: Option<Value>,
     usage: Usage,
     response_model: Option<Value>,
     error_type: Option<Cow<'static, str>>,
 }
 
-/// The metric whose attributes a call of `operation` keeps.
-fn duration_metric(operation: Operation) -> &'static str {
+/// The attribute names the duration metric of a call of `operation` carries, from the
+/// conventions table (looked up once).
+fn metric_attributes(operation: Operation) -> &'static [&'static str] {
+    static NAMES: OnceLock<[Vec<&'static str>; 4]> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let of = |name: &str| {
+            conventions::metric(name).map_or_else(Vec::new, |def| def.attributes.iter().map(|a| a.name).collect())
+        };
+        [
+            of(metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
+            of(metric_names::GEN_AI_INVOKE_AGENT_DURATION),
+            of(metric_names::GEN_AI_EXECUTE_TOOL_DURATION),
+            of(metric_names::GEN_AI_WORKFLOW_DURATION),
+        ]
+    });
     match operation {
-        Operation::InvokeAgent => metric_names::GEN_AI_INVOKE_AGENT_DURATION,
-        Operation::ExecuteTool => metric_names::GEN_AI_EXECUTE_TOOL_DURATION,
-        Operation::InvokeWorkflow => metric_names::GEN_AI_WORKFLOW_DURATION,
-        _ => metric_names::GEN_AI_CLIENT_OPERATION_DURATION,
+        Operation::InvokeAgent => &names[1],
+        Operation::ExecuteTool => &names[2],
+        Operation::InvokeWorkflow => &names[3],
+        _ => &names[0],
     }
+}
+
+/// The attribute names of the cost metric.
+fn cost_attributes() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        conventions::metric(metric_names::GEN_AI_USAGE_COST)
+            .map_or_else(Vec::new, |def| def.attributes.iter().map(|a| a.name).collect())
+    })
 }
 
 /// Whether `operation` is a call to a model: it has usage and cost, and counts as an
@@ -48,16 +73,26 @@ pub(crate) fn is_model_call(operation: Operation) -> bool {
 }
 
 impl Call {
-    /// Keeps, of the start attributes, those the call's metrics carry.
+    /// Keeps, of the start attributes, those the call's metrics carry (when metrics are
+    /// on), and the provider and request model of a model call (to price it).
     pub(crate) fn new(operation: Operation, instruments: Option<Arc<Instruments>>, start: &Attributes) -> Call {
-        let wanted = conventions::metric(duration_metric(operation)).map_or(&[][..], |def| def.attributes);
-        let mut attrs = Vec::with_capacity(wanted.len() + 2);
-        attrs.extend(start.iter().filter(|kv| wanted.iter().any(|allowed| allowed.name == kv.key.as_str())).cloned());
+        let attrs = match &instruments {
+            Some(_) => {
+                let wanted = metric_attributes(operation);
+                let mut attrs = Vec::with_capacity(wanted.len() + 2);
+                attrs.extend(start.iter().filter(|kv| wanted.contains(&kv.key.as_str())).cloned());
+                attrs
+            }
+            None => Vec::new(),
+        };
+        let priced = is_model_call(operation);
         Call {
             operation,
             instruments,
             start: Instant::now(),
             attrs,
+            provider: priced.then(|| start.get(attr::GEN_AI_PROVIDER_NAME).cloned()).flatten(),
+            request_model: priced.then(|| start.get(attr::GEN_AI_REQUEST_MODEL).cloned()).flatten(),
             usage: Usage::default(),
             response_model: None,
             error_type: None,
@@ -113,24 +148,13 @@ impl Call {
         }
     }
 
-    fn text(&self, key: &str) -> Option<&str> {
-        self.attrs.iter().find(|kv| kv.key.as_str() == key).and_then(|kv| match &kv.value {
-            Value::String(text) => Some(text.as_str()),
-            _ => None,
-        })
-    }
-
     /// The cost of the call's usage, priced by provider and response (else request) model.
     fn cost(&self) -> Option<f64> {
-        if !is_model_call(self.operation) || self.usage.is_empty() {
+        if self.usage.is_empty() {
             return None;
         }
-        let provider = self.text(attr::GEN_AI_PROVIDER_NAME)?;
-        let response_model = match &self.response_model {
-            Some(Value::String(model)) => Some(model.as_str()),
-            _ => None,
-        };
-        pricing().cost(provider, [response_model, self.text(attr::GEN_AI_REQUEST_MODEL)], &self.usage)
+        let provider = text(self.provider.as_ref())?;
+        pricing::cost(provider, [text(self.response_model.as_ref()), text(self.request_model.as_ref())], &self.usage)
     }
 
     /// The call ended: its cost goes on the span (returned), its counts into its run, its
@@ -179,15 +203,9 @@ impl Call {
                 with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
                 self.record_tokens(instruments);
                 if let Some(usd) = cost {
-                    let cost_attrs: Vec<KeyValue> = self
-                        .attrs
-                        .iter()
-                        .filter(|kv| {
-                            conventions::metric(metric_names::GEN_AI_USAGE_COST)
-                                .is_some_and(|def| def.attributes.iter().any(|a| a.name == kv.key.as_str()))
-                        })
-                        .cloned()
-                        .collect();
+                    let wanted = cost_attributes();
+                    let cost_attrs: Vec<KeyValue> =
+                        self.attrs.iter().filter(|kv| wanted.contains(&kv.key.as_str())).cloned().collect();
                     instruments.cost.record(usd, &cost_attrs);
                 }
             }
@@ -209,6 +227,13 @@ impl Call {
             }
         }
         self.attrs.pop();
+    }
+}
+
+fn text(value: Option<&Value>) -> Option<&str> {
+    match value {
+        Some(Value::String(text)) => Some(text.as_str()),
+        _ => None,
     }
 }
 

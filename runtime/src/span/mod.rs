@@ -73,7 +73,10 @@ impl SpanGuard {
     #[inline]
     fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
         let Parts { parent, builder, run, own_run, call } = parts;
-        let span = tracer.zip(builder).map(|(tracer, builder)| tracer.build(builder, &parent));
+        let span = match (tracer, builder) {
+            (Some(tracer), Some(builder)) => Some(tracer.build(builder, &parent)),
+            _ => None,
+        };
         let recording = span.as_ref().is_some_and(opentelemetry::trace::Span::is_recording);
         let owns_span = span.is_some();
         let mut cx = span.map(|span| parent.with_span(span));
