@@ -3,7 +3,7 @@
 //! chunks, `stream1` one).
 
 use otel_genai_bench::hand::Hand;
-use otel_genai_bench::{block_on, complete, drain, install_sdk, ours, request};
+use otel_genai_bench::{block_on, complete, drain, install_meters, install_sdk, ours, request};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -11,7 +11,9 @@ fn main() {
     let variant = args.get(2).map_or("macro", String::as_str);
     let calls: u32 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let provider = install_sdk();
-    let hand = Hand::new();
+    // `METRICS=1`: a real meter provider too, and hand-written code recording the same metrics.
+    let meters = std::env::var_os("METRICS").map(|_| install_meters());
+    let hand = if meters.is_some() { Hand::with_metrics() } else { Hand::new() };
     for _ in 0..calls {
         match (workload, variant) {
             ("tool", "macro") => drop(ours::tool("rust")),
@@ -30,4 +32,7 @@ fn main() {
         }
     }
     let _ = provider.shutdown();
+    if let Some(meters) = meters {
+        let _ = meters.shutdown();
+    }
 }

@@ -57,6 +57,43 @@ pub fn install_noop() {
     global::set_tracer_provider(opentelemetry::trace::noop::NoopTracerProvider::new());
 }
 
+/// A metric exporter that drops every export.
+#[derive(Debug, Default)]
+pub struct DiscardMetricExporter;
+
+impl opentelemetry_sdk::metrics::exporter::PushMetricExporter for DiscardMetricExporter {
+    async fn export(&self, metrics: &opentelemetry_sdk::metrics::data::ResourceMetrics) -> OTelSdkResult {
+        black_box(metrics);
+        Ok(())
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn temporality(&self) -> opentelemetry_sdk::metrics::Temporality {
+        opentelemetry_sdk::metrics::Temporality::Cumulative
+    }
+}
+
+/// Installs a real SDK meter provider globally, its periodic reader exporting to
+/// [`DiscardMetricExporter`], and returns it (shut it down when done).
+pub fn install_meters() -> opentelemetry_sdk::metrics::SdkMeterProvider {
+    let reader = opentelemetry_sdk::metrics::PeriodicReader::builder(DiscardMetricExporter).build();
+    let provider = opentelemetry_sdk::metrics::SdkMeterProvider::builder().with_reader(reader).build();
+    otel_genai::set_meter_provider(provider.clone());
+    provider
+}
+
+/// Installs the no-op meter provider globally.
+pub fn uninstall_meters() {
+    otel_genai::set_meter_provider(opentelemetry::metrics::noop::NoopMeterProvider::new());
+}
+
 /// A chat request as an application has it.
 #[derive(Debug, Clone, otel_genai::GenAiRequest)]
 pub struct ChatRequest {
@@ -286,10 +323,61 @@ pub mod hand {
 
     use super::*;
 
-    /// Instrumentation holding its tracer.
+    /// Instrumentation holding its tracer, and its histograms when it records metrics.
     #[derive(Clone)]
     pub struct Hand {
         tracer: Arc<BoxedTracer>,
+        metrics: Option<Arc<HandMetrics>>,
+    }
+
+    /// The histograms hand-written code records, with the names, units and buckets the
+    /// conventions give.
+    pub struct HandMetrics {
+        duration: opentelemetry::metrics::Histogram<f64>,
+        tokens: opentelemetry::metrics::Histogram<u64>,
+        cost: opentelemetry::metrics::Histogram<f64>,
+        agent: opentelemetry::metrics::Histogram<f64>,
+        inference_calls: opentelemetry::metrics::Histogram<u64>,
+        tool_calls: opentelemetry::metrics::Histogram<u64>,
+        tool: opentelemetry::metrics::Histogram<f64>,
+    }
+
+    const SECONDS: [f64; 14] = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+    impl HandMetrics {
+        fn new() -> HandMetrics {
+            let meter = global::meter_provider().meter_with_scope(otel_genai::scope());
+            let seconds =
+                |name: &'static str| meter.f64_histogram(name).with_unit("s").with_boundaries(SECONDS.to_vec()).build();
+            let calls = |name: &'static str, unit: &'static str| {
+                meter
+                    .u64_histogram(name)
+                    .with_unit(unit)
+                    .with_boundaries(vec![0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0])
+                    .build()
+            };
+            HandMetrics {
+                duration: seconds("gen_ai.client.operation.duration"),
+                tokens: meter
+                    .u64_histogram("gen_ai.client.token.usage")
+                    .with_unit("{token}")
+                    .with_boundaries(
+                        [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]
+                            .map(f64::from)
+                            .to_vec(),
+                    )
+                    .build(),
+                cost: meter
+                    .f64_histogram("gen_ai.usage.cost")
+                    .with_unit("USD")
+                    .with_boundaries(vec![0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0])
+                    .build(),
+                agent: seconds("gen_ai.invoke_agent.duration"),
+                inference_calls: calls("gen_ai.invoke_agent.inference_calls", "{inference_call}"),
+                tool_calls: calls("gen_ai.invoke_agent.tool_calls", "{tool_call}"),
+                tool: seconds("gen_ai.execute_tool.duration"),
+            }
+        }
     }
 
     impl Default for Hand {
@@ -301,7 +389,12 @@ pub mod hand {
     impl Hand {
         /// Fetches the tracer from the global provider, once.
         pub fn new() -> Hand {
-            Hand { tracer: Arc::new(global::tracer_provider().tracer_with_scope(otel_genai::scope())) }
+            Hand { tracer: Arc::new(global::tracer_provider().tracer_with_scope(otel_genai::scope())), metrics: None }
+        }
+
+        /// Also records the metrics the macros record, into the global meter provider.
+        pub fn with_metrics() -> Hand {
+            Hand { metrics: Some(Arc::new(HandMetrics::new())), ..Hand::new() }
         }
 
         fn end<T>(cx: &Context, result: &Result<T, ApiError>) {
@@ -326,12 +419,19 @@ pub mod hand {
                     KeyValue::new("gen_ai.tool.type", "function"),
                 ])
                 .start(self.tracer.as_ref());
+            let started = self.metrics.as_ref().map(|_| Instant::now());
             let cx = Context::current_with_span(span);
             let result = {
                 let _attached = cx.clone().attach();
                 Ok(look_up(query))
             };
             Self::end(&cx, &result);
+            if let (Some(metrics), Some(started)) = (&self.metrics, started) {
+                metrics.tool.record(
+                    started.elapsed().as_secs_f64(),
+                    &[KeyValue::new("gen_ai.tool.name", "tool"), KeyValue::new("gen_ai.tool.type", "function")],
+                );
+            }
             result
         }
 
@@ -344,8 +444,36 @@ pub mod hand {
                 .with_kind(SpanKind::Client)
                 .with_attributes(attributes)
                 .start(self.tracer.as_ref());
+            let started = self.metrics.as_ref().map(|_| Instant::now());
             let cx = Context::current_with_span(span);
             let result = async { Ok(answer(req)) }.with_context(cx.clone()).await;
+            if let (Some(metrics), Some(started), Ok(response)) = (&self.metrics, started, &result) {
+                let mut attributes = vec![
+                    KeyValue::new("gen_ai.operation.name", "chat"),
+                    KeyValue::new("gen_ai.provider.name", "openai"),
+                    KeyValue::new("gen_ai.request.model", req.model.clone()),
+                    KeyValue::new("gen_ai.response.model", response.model.clone()),
+                    KeyValue::new("server.address", "api.openai.com"),
+                    KeyValue::new("server.port", 443_i64),
+                ];
+                metrics.duration.record(started.elapsed().as_secs_f64(), &attributes);
+                attributes.push(KeyValue::new("gen_ai.token.type", "input"));
+                metrics.tokens.record(response.input_tokens.into(), &attributes);
+                if let Some(last) = attributes.last_mut() {
+                    *last = KeyValue::new("gen_ai.token.type", "output");
+                }
+                metrics.tokens.record(response.output_tokens.into(), &attributes);
+                let cost = gpt_4o_cost(response.input_tokens.into(), response.output_tokens.into());
+                metrics.cost.record(
+                    cost,
+                    &[
+                        KeyValue::new("gen_ai.operation.name", "chat"),
+                        KeyValue::new("gen_ai.provider.name", "openai"),
+                        KeyValue::new("gen_ai.request.model", req.model.clone()),
+                        KeyValue::new("gen_ai.response.model", response.model.clone()),
+                    ],
+                );
+            }
             if let Ok(response) = &result {
                 let span = cx.span();
                 span.set_attributes([
@@ -381,6 +509,7 @@ pub mod hand {
                     KeyValue::new("gen_ai.agent.description", "The agent: four nested calls."),
                 ])
                 .start(self.tracer.as_ref());
+            let started = self.metrics.as_ref().map(|_| Instant::now());
             let cx = Context::current_with_span(span);
             let result = async {
                 let req = request();
@@ -408,6 +537,12 @@ pub mod hand {
             .with_context(cx.clone())
             .await;
             Self::end(&cx, &result);
+            if let (Some(metrics), Some(started)) = (&self.metrics, started) {
+                let name = [KeyValue::new("gen_ai.agent.name", "bench-agent")];
+                metrics.agent.record(started.elapsed().as_secs_f64(), &name);
+                metrics.inference_calls.record(2, &name);
+                metrics.tool_calls.record(2, &name);
+            }
             result
         }
 

@@ -32,12 +32,15 @@ pub(crate) struct Call {
 }
 
 /// The attribute names the duration metric of a call of `operation` carries, from the
-/// conventions table (looked up once).
-fn metric_attributes(operation: Operation) -> &'static [&'static str] {
-    static NAMES: OnceLock<[Vec<&'static str>; 4]> = OnceLock::new();
+/// conventions table (looked up once), with a bit set for each of their lengths (mod 64).
+fn metric_attributes(operation: Operation) -> (&'static [&'static str], u64) {
+    static NAMES: OnceLock<[(Vec<&'static str>, u64); 4]> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
         let of = |name: &str| {
-            conventions::metric(name).map_or_else(Vec::new, |def| def.attributes.iter().map(|a| a.name).collect())
+            let names: Vec<&'static str> =
+                conventions::metric(name).map_or_else(Vec::new, |def| def.attributes.iter().map(|a| a.name).collect());
+            let lengths = names.iter().fold(0_u64, |bits, name| bits | 1 << (name.len() % 64));
+            (names, lengths)
         };
         [
             of(metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
@@ -46,12 +49,13 @@ fn metric_attributes(operation: Operation) -> &'static [&'static str] {
             of(metric_names::GEN_AI_WORKFLOW_DURATION),
         ]
     });
-    match operation {
+    let (names, lengths) = match operation {
         Operation::InvokeAgent => &names[1],
         Operation::ExecuteTool => &names[2],
         Operation::InvokeWorkflow => &names[3],
         _ => &names[0],
-    }
+    };
+    (names, *lengths)
 }
 
 /// The attribute names of the cost metric.
@@ -78,9 +82,15 @@ impl Call {
     pub(crate) fn new(operation: Operation, instruments: Option<Arc<Instruments>>, start: &Attributes) -> Call {
         let attrs = match &instruments {
             Some(_) => {
-                let wanted = metric_attributes(operation);
+                let (wanted, lengths) = metric_attributes(operation);
                 let mut attrs = Vec::with_capacity(wanted.len() + 2);
-                attrs.extend(start.iter().filter(|kv| wanted.contains(&kv.key.as_str())).cloned());
+                for kv in start.iter() {
+                    let key = kv.key.as_str();
+                    // Most start attributes are not metric attributes: their length says so.
+                    if lengths & (1 << (key.len() % 64)) != 0 && wanted.iter().any(|name| *name == key) {
+                        attrs.push(kv.clone());
+                    }
+                }
                 attrs
             }
             None => Vec::new(),
