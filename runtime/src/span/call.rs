@@ -87,7 +87,7 @@ impl Call {
                 for kv in start.iter() {
                     let key = kv.key.as_str();
                     // Most start attributes are not metric attributes: their length says so.
-                    if lengths & (1 << (key.len() % 64)) != 0 && wanted.iter().any(|name| *name == key) {
+                    if lengths & (1 << (key.len() % 64)) != 0 && wanted.contains(&key) {
                         attrs.push(kv.clone());
                     }
                 }
