@@ -45,7 +45,7 @@ fn ask(model: &str, prompt: String) -> ChatRequest {
 #[agent(name = "research-agent", conversation_id = session)]
 async fn research(model: &LocalModel, session: &str, task: &str, source: &str) -> Result<String, ApiError> {
     let plan = complete(model, &ask("gpt-4o", format!("Plan the research: {task}"))).await?;
-    reasoning!("plan ready", steps = plan.text.lines().count());
+    reasoning!("plan ready", app.plan.steps = plan.text.lines().count());
     let (hits, page) = futures::join!(web_search(task), fetch_page(source));
     let mut notes = hits?;
     // A page that cannot be fetched is not fatal: the agent carries on without it.

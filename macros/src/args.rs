@@ -32,6 +32,27 @@ pub(crate) struct AttributeEntry {
 pub(crate) struct AttributeKey {
     pub(crate) name: String,
     pub(crate) tokens: TokenStream,
+    /// Written as a string literal: taken as it is, namespace or not.
+    pub(crate) quoted: bool,
+}
+
+impl AttributeKey {
+    /// A key written without a namespace (`steps`) is an error that suggests one
+    /// (`app.steps`): such keys may collide with future conventions, and validators report
+    /// them. A quoted key (`"steps"`) is taken as written.
+    pub(crate) fn check_namespace(&self, errors: &mut crate::ctxt::Errors) -> bool {
+        if self.quoted || self.name.contains('.') {
+            return true;
+        }
+        let name = &self.name;
+        errors.spanned(
+            &self.tokens,
+            format_args!(
+                "attribute `{name}` has no namespace: write `app.{name}` (or a namespace of your own); names without one may collide with future conventions. A key written as a string, `\"{name}\"`, is taken as it is"
+            ),
+        );
+        false
+    }
 }
 
 pub(crate) struct RawArgs(pub(crate) Vec<RawArg>);
@@ -75,7 +96,7 @@ impl Parse for AttributeKey {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         if input.peek(LitStr) {
             let literal: LitStr = input.parse()?;
-            return Ok(AttributeKey { name: literal.value(), tokens: literal.into_token_stream() });
+            return Ok(AttributeKey { name: literal.value(), tokens: literal.into_token_stream(), quoted: true });
         }
         let mut name = String::new();
         let mut tokens = TokenStream::new();
@@ -95,6 +116,6 @@ impl Parse for AttributeKey {
             name.push('.');
             dot.to_tokens(&mut tokens);
         }
-        Ok(AttributeKey { name, tokens })
+        Ok(AttributeKey { name, tokens, quoted: false })
     }
 }

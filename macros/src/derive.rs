@@ -225,7 +225,11 @@ fn parse_field_option(input: ParseStream) -> syn::Result<FieldOption> {
                 }
                 None => finish(
                     input,
-                    FieldOption::Key(AttributeKey { name: format!("gen_ai.{word}"), tokens: first.to_token_stream() }),
+                    FieldOption::Key(AttributeKey {
+                        name: format!("gen_ai.{word}"),
+                        tokens: first.to_token_stream(),
+                        quoted: false,
+                    }),
                 ),
             },
         };

@@ -80,6 +80,9 @@ fn checked_sets(entries: &[AttributeEntry], place: Place, attrs: &Ident) -> Resu
             errors.spanned(&entry.key.tokens, format_args!("duplicate attribute `{name}`"));
             continue;
         }
+        if !entry.key.check_namespace(&mut errors) {
+            continue;
+        }
         let Some(key) = check_key(name, &entry.key.tokens, place, &mut errors) else { continue };
         check_literal(&key, &entry.value, &mut errors);
         let method = Ident::new(key.setter.method(), Span::call_site());

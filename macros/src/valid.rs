@@ -294,6 +294,9 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
                         errors.spanned(at, format_args!("`{name}` is set by `#[{}]` itself", kind.macro_name()));
                         continue;
                     }
+                    if !entry.key.check_namespace(errors) {
+                        continue;
+                    }
                     if let Some(argument) = kind.argument_setting(name) {
                         errors.spanned(
                             at,

@@ -284,7 +284,7 @@ pub use otel_genai_macros::tool;
 /// #[otel_genai::agent(name = "planner")]
 /// fn plan(task: &str) -> usize {
 ///     let steps = task.split_whitespace().count();
-///     otel_genai::reasoning!("plan ready", steps = steps, app.task = task);
+///     otel_genai::reasoning!("plan ready", app.steps = steps, app.task = task);
 ///     steps
 /// }
 /// # let capture = otel_genai::testing::Capture::new();

@@ -66,7 +66,7 @@ fn flaky() -> Result<(), RateLimited> {
 fn run(out: &Shared) -> String {
     chat();
     let before_root_ended = out.text();
-    reasoning!("plan ready", steps = 2);
+    reasoning!("plan ready", app.steps = 2);
     let _ = flaky();
     before_root_ended
 }
@@ -106,7 +106,7 @@ fn init_and_the_console_tree() {
         without_durations(&out.text()),
         "invoke_agent console-agent  <d>  total tokens=12in/4out  total $0.000070\n\
          ├─ chat gpt-4o  <d>  openai  model=gpt-4o-2024-08-06  tokens=12in/4out  $0.000070\n\
-         ├─ • plan ready  steps=2\n\
+         ├─ • plan ready  app.steps=2\n\
          └─ execute_tool flaky  <d>  ERROR rate_limited: rate limited"
     );
     let _ = provider.shutdown();

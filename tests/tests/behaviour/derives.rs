@@ -185,7 +185,7 @@ async fn complete(req: &ChatRequest<'_>) -> Result<ChatResponse, String> {
 async fn plan(task: &str) -> Result<usize, String> {
     let response = complete(&chat_request("gpt-4o")).await?;
     let steps = task.split_whitespace().count();
-    reasoning!("plan ready", steps = steps, gen_ai.response.id = response.id.as_str());
+    reasoning!("plan ready", app.steps = steps, gen_ai.response.id = response.id.as_str());
     Ok(steps)
 }
 
@@ -205,7 +205,7 @@ async fn derived_types_drive_the_span_and_reasoning_records_events() {
 
     let agent = tree.root();
     assert_eq!(agent.event_names(), ["plan ready"]);
-    assert_eq!(agent.event_attr("plan ready", "steps"), Some(&Value::I64(3)));
+    assert_eq!(agent.event_attr("plan ready", "app.steps"), Some(&Value::I64(3)));
     assert_eq!(agent.event_attr("plan ready", "gen_ai.response.id"), Some(&Value::from("r-7")));
 }
 
@@ -217,12 +217,12 @@ fn reasoning_outside_a_span_evaluates_nothing() {
         1
     };
     let capture = Capture::new();
-    capture.in_scope(|| reasoning!("nobody listens", steps = count()));
+    capture.in_scope(|| reasoning!("nobody listens", "steps" = count()));
     assert_eq!(evaluated.get(), 0, "no span records: the attributes are not computed");
     assert!(capture.spans().is_empty());
     #[agent(name = "listener")]
     fn listener(count: &dyn Fn() -> i32) {
-        reasoning!("heard", steps = count());
+        reasoning!("heard", "steps" = count());
     }
     capture.in_scope(|| listener(&count));
     assert_eq!(evaluated.get(), 1);
