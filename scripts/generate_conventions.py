@@ -106,6 +106,7 @@ FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.
 PER_TOKEN_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5]
 CALL_BUCKETS = [0, 1, 2, 4, 8, 16, 32, 64, 128]
 COST_BUCKETS = [0.00001, 0.0001, 0.001, 0.01, 0.1, 1, 10, 100]
+SCORE_BUCKETS = [0, 0.25, 0.5, 0.75, 1, 2, 3, 4, 5, 10]
 BUCKETS = {
     "gen_ai.client.token.usage": TOKEN_BUCKETS,
     "gen_ai.client.operation.duration": DURATION_BUCKETS,
@@ -120,6 +121,7 @@ BUCKETS = {
     "gen_ai.invoke_agent.tool_calls": CALL_BUCKETS,
     "gen_ai.execute_tool.duration": DURATION_BUCKETS,
     "gen_ai.usage.cost": COST_BUCKETS,
+    "gen_ai.evaluation.score": SCORE_BUCKETS,
 }
 
 # Metrics the conventions do not define that otel-genai records, marked as extensions.
@@ -128,6 +130,9 @@ EXTENSION_METRICS = [
      "brief": "The cost of GenAI operations in USD, from their token usage and a price table.",
      "attributes": {"gen_ai.operation.name": "Required", "gen_ai.provider.name": "Required",
                     "gen_ai.request.model": "ConditionallyRequired", "gen_ai.response.model": "Recommended"}},
+    {"name": "gen_ai.evaluation.score", "unit": "1", "value": "Double",
+     "brief": "Evaluation scores (`gen_ai.evaluation.score.value`) by evaluation name and label.",
+     "attributes": {"gen_ai.evaluation.name": "Required", "gen_ai.evaluation.score.label": "Recommended"}},
 ]
 
 

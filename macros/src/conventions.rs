@@ -2200,6 +2200,18 @@ pub static METRICS: &[MetricDef] = &[
         extension: false,
     },
     MetricDef {
+        name: "gen_ai.evaluation.score",
+        unit: "1",
+        value: MetricValue::Double,
+        brief: "Evaluation scores (`gen_ai.evaluation.score.value`) by evaluation name and label.",
+        attributes: &[
+            MetricAttribute { name: "gen_ai.evaluation.name", requirement: Requirement::Required },
+            MetricAttribute { name: "gen_ai.evaluation.score.label", requirement: Requirement::Recommended },
+        ],
+        buckets: &[0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 3.0, 4.0, 5.0, 10.0],
+        extension: true,
+    },
+    MetricDef {
         name: "gen_ai.execute_tool.duration",
         unit: "s",
         value: MetricValue::Double,
@@ -2331,6 +2343,8 @@ pub mod metric_names {
     pub const GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: &str = "gen_ai.client.operation.time_to_first_chunk";
     /// `gen_ai.client.token.usage`: Number of input and output tokens used.
     pub const GEN_AI_CLIENT_TOKEN_USAGE: &str = "gen_ai.client.token.usage";
+    /// `gen_ai.evaluation.score`: Evaluation scores (`gen_ai.evaluation.score.value`) by evaluation name and label.
+    pub const GEN_AI_EVALUATION_SCORE: &str = "gen_ai.evaluation.score";
     /// `gen_ai.execute_tool.duration`: The duration of a single tool execution.
     pub const GEN_AI_EXECUTE_TOOL_DURATION: &str = "gen_ai.execute_tool.duration";
     /// `gen_ai.invoke_agent.duration`: The end-to-end duration of a single in-process agent invocation, from the moment the invocation starts until the agent emits the last chunk of its final response or terminates with an error.

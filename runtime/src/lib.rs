@@ -328,6 +328,8 @@ pub use otel_genai_macros::GenAiRequest;
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiResponse;
 pub use semconv::{Operation, attr};
+pub use signals::evaluation::{Evaluation, SpanRef, SpanRefError, evaluation};
+pub use signals::events::{set_events_on_spans, set_logger_provider};
 pub use signals::metrics::set_meter_provider;
 pub use signals::pricing::{BUILTIN_PRICES_DATE, Price, Pricing, PricingError, set_pricing};
 pub use span::tracer::{REFRESH_EVERY, scope, set_tracer_provider};

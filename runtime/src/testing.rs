@@ -49,10 +49,12 @@ use std::time::Duration;
 use opentelemetry::Context;
 use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::global::BoxedTracer;
+use opentelemetry::logs::{AnyValue, LoggerProvider as _, Severity};
 use opentelemetry::metrics::MeterProvider as _;
-use opentelemetry::trace::TracerProvider as _;
-use opentelemetry::{KeyValue, Value};
+use opentelemetry::trace::{SpanId, TraceId, TracerProvider as _};
+use opentelemetry::{Key, KeyValue, Value};
 use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::{LogBatch, LogExporter, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, HistogramDataPoint, Metric, MetricData, ResourceMetrics};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider, Temporality};
@@ -70,6 +72,8 @@ pub struct Capture {
     finished: Arc<Mutex<Vec<SpanData>>>,
     meters: SdkMeterProvider,
     measured: Arc<Mutex<Vec<Histogram>>>,
+    logs: SdkLoggerProvider,
+    logged: Arc<Mutex<Vec<LogEvent>>>,
     cx: Context,
 }
 
@@ -85,11 +89,15 @@ impl Capture {
     pub fn new() -> Capture {
         let (provider, finished) = in_memory_provider();
         let (meters, measured) = in_memory_meters();
+        let (logs, logged) = in_memory_logs();
         let tracer = BoxedTracer::new(Box::new(provider.tracer_with_scope(scope())));
         let instruments = Instruments::new(&meters.meter_with_scope(scope()));
-        let cx = Context::new()
-            .with_value(ScopedTracer { tracer: Arc::new(tracer), instruments: Some(Arc::new(instruments)) });
-        Capture { provider, finished, meters, measured, cx }
+        let cx = Context::new().with_value(ScopedTracer {
+            tracer: Arc::new(tracer),
+            instruments: Some(Arc::new(instruments)),
+            logger: Some(logs.logger_with_scope(scope())),
+        });
+        Capture { provider, finished, meters, measured, logs, logged, cx }
     }
 
     /// A capture installed as the global tracer provider: it receives every span started
@@ -98,9 +106,11 @@ impl Capture {
     pub fn install_global() -> Capture {
         let (provider, finished) = in_memory_provider();
         let (meters, measured) = in_memory_meters();
+        let (logs, logged) = in_memory_logs();
         crate::set_tracer_provider(provider.clone());
         crate::set_meter_provider(meters.clone());
-        Capture { provider, finished, meters, measured, cx: Context::new() }
+        crate::set_logger_provider(&logs);
+        Capture { provider, finished, meters, measured, logs, logged, cx: Context::new() }
     }
 
     /// The context under which spans go to this capture. Contexts derived from it (the
@@ -141,6 +151,13 @@ impl Capture {
     pub fn histograms(&self) -> Vec<Histogram> {
         let _ = self.meters.force_flush();
         self.measured.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The events emitted so far as log records (`gen_ai.client.operation.exception`,
+    /// `gen_ai.evaluation.result`, ...), in the order they were emitted.
+    pub fn events(&self) -> Vec<LogEvent> {
+        let _ = self.logs.force_flush();
+        self.logged.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// The histograms of the metric `name`.
@@ -185,6 +202,58 @@ impl Histogram {
     /// The attribute keys, sorted.
     pub fn keys(&self) -> Vec<&str> {
         self.attributes.iter().map(|kv| kv.key.as_str()).collect()
+    }
+}
+
+/// An event as a log record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEvent {
+    /// The event name, such as `gen_ai.evaluation.result`.
+    pub name: Option<&'static str>,
+    /// Its severity.
+    pub severity: Option<Severity>,
+    /// The trace and span it is about.
+    pub trace: Option<(TraceId, SpanId)>,
+    /// Its attributes, in the order they were added.
+    pub attributes: Vec<(Key, AnyValue)>,
+}
+
+impl LogEvent {
+    /// The value of attribute `key`.
+    pub fn attr(&self, key: &str) -> Option<&AnyValue> {
+        self.attributes.iter().find(|(name, _)| name.as_str() == key).map(|(_, value)| value)
+    }
+
+    /// The attribute `key` as a string.
+    pub fn str_attr(&self, key: &str) -> Option<&str> {
+        match self.attr(key) {
+            Some(AnyValue::String(text)) => Some(text.as_str()),
+            _ => None,
+        }
+    }
+}
+
+fn in_memory_logs() -> (SdkLoggerProvider, Arc<Mutex<Vec<LogEvent>>>) {
+    let logged = Arc::new(Mutex::new(Vec::new()));
+    let exporter = MemoryLogExporter { logged: logged.clone() };
+    (SdkLoggerProvider::builder().with_simple_exporter(exporter).build(), logged)
+}
+
+#[derive(Debug)]
+struct MemoryLogExporter {
+    logged: Arc<Mutex<Vec<LogEvent>>>,
+}
+
+impl LogExporter for MemoryLogExporter {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        let events = batch.iter().map(|(record, _)| LogEvent {
+            name: record.event_name(),
+            severity: record.severity_number(),
+            trace: record.trace_context().map(|trace| (trace.trace_id, trace.span_id)),
+            attributes: record.attributes_iter().cloned().collect(),
+        });
+        self.logged.lock().unwrap_or_else(PoisonError::into_inner).extend(events);
+        Ok(())
     }
 }
 

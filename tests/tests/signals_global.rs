@@ -22,6 +22,11 @@ fn ask(model: &str, tokens: u32) -> Reply {
     Reply(tokens)
 }
 
+#[gen_ai_chat(provider = "acme", model = "small")]
+fn fail() -> Result<(), std::io::Error> {
+    Err(std::io::Error::other("overloaded"))
+}
+
 /// The data points of `name`: (count, sum) for every attribute set.
 fn points(exporter: &InMemoryMetricExporter, name: &str) -> Vec<(u64, f64)> {
     let exported = exporter.get_finished_metrics().unwrap();
@@ -75,4 +80,13 @@ fn metrics_need_no_tracer_and_no_sampled_span_and_prices_can_be_set() {
         Some(Value::F64(1.5))
     );
     assert!(spans[1].attributes.iter().all(|kv| kv.key.as_str() != "gen_ai.usage.cost"));
+
+    // Events also on spans, for backends that read only traces.
+    otel_genai::set_events_on_spans(true);
+    capture.clear();
+    let _ = fail();
+    let span = capture.spans().remove(0);
+    let names: Vec<&str> = span.events.iter().map(|event| event.name.as_ref()).collect();
+    assert_eq!(names, ["gen_ai.client.operation.exception", "exception"]);
+    assert_eq!(capture.events()[0].name, Some("gen_ai.client.operation.exception"));
 }

@@ -31,6 +31,7 @@ pub(crate) struct Instruments {
     pub(crate) tool_duration: Histogram<f64>,
     pub(crate) workflow_duration: Histogram<f64>,
     pub(crate) cost: Histogram<f64>,
+    pub(crate) evaluation_score: Histogram<f64>,
 }
 
 impl Instruments {
@@ -46,6 +47,7 @@ impl Instruments {
             tool_duration: f64_histogram(meter, metric_names::GEN_AI_EXECUTE_TOOL_DURATION),
             workflow_duration: f64_histogram(meter, metric_names::GEN_AI_WORKFLOW_DURATION),
             cost: f64_histogram(meter, metric_names::GEN_AI_USAGE_COST),
+            evaluation_score: f64_histogram(meter, metric_names::GEN_AI_EVALUATION_SCORE),
         }
     }
 
@@ -157,6 +159,7 @@ mod tests {
             metric_names::GEN_AI_EXECUTE_TOOL_DURATION,
             metric_names::GEN_AI_WORKFLOW_DURATION,
             metric_names::GEN_AI_USAGE_COST,
+            metric_names::GEN_AI_EVALUATION_SCORE,
         ] {
             let def = conventions::metric(name).unwrap();
             assert!(!def.buckets.is_empty(), "{name} has bucket boundaries");

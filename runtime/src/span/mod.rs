@@ -13,6 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
+use opentelemetry::logs::Severity;
 use opentelemetry::trace::{SpanBuilder, SpanKind, SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, KeyValue, Value};
 
@@ -22,7 +23,11 @@ use self::call::Call;
 use self::tracer::{Sources, SpanSource};
 use crate::context::ScopedAttributes;
 use crate::semconv::{Operation, attr};
+use crate::signals::events::{self, Event};
 use crate::signals::totals::{CurrentRun, RunNode, Usage};
+
+/// The event of a client operation's failure.
+const EXCEPTION_EVENT: &str = "gen_ai.client.operation.exception";
 use crate::{Attributes, GenAiResponse, content};
 
 /// One instrumented call's span, from its start to its end.
@@ -46,6 +51,8 @@ pub struct SpanGuard {
     own_run: bool,
     /// Metrics, usage and cost, when any of them is wanted.
     call: Option<Box<Call>>,
+    /// A client operation: its failures are `gen_ai.client.operation.exception` events.
+    client: bool,
 }
 
 impl SpanGuard {
@@ -67,12 +74,20 @@ impl SpanGuard {
         }
     }
 
-    const NONE: SpanGuard =
-        SpanGuard { cx: None, owns_span: false, recording: false, ended: false, run: None, own_run: false, call: None };
+    const NONE: SpanGuard = SpanGuard {
+        cx: None,
+        owns_span: false,
+        recording: false,
+        ended: false,
+        run: None,
+        own_run: false,
+        call: None,
+        client: false,
+    };
 
     #[inline]
     fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
-        let Parts { parent, builder, run, own_run, call } = parts;
+        let Parts { parent, builder, run, own_run, call, client } = parts;
         let span = match (tracer, builder) {
             (Some(tracer), Some(builder)) => Some(tracer.build(builder, &parent)),
             _ => None,
@@ -83,7 +98,7 @@ impl SpanGuard {
         if own_run && let Some(run) = &run {
             cx = Some(cx.unwrap_or(parent).with_value(CurrentRun(run.clone())));
         }
-        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call }
+        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client }
     }
 
     /// Runs the pinned `body` to completion with this span's context attached around every
@@ -191,8 +206,27 @@ impl SpanGuard {
         if let Some(call) = &mut self.call {
             call.observe_error(error_type.clone());
         }
+        let cx = match (&self.cx, self.client) {
+            (Some(cx), _) => Some(cx.clone()),
+            (None, true) => Some(Context::current()),
+            (None, false) => None,
+        };
+        let event = self.client && cx.as_ref().is_some_and(events::wanted);
+        if !self.recording && !event {
+            return;
+        }
+        let message = message();
+        if event && let Some(cx) = &cx {
+            let span = self.recording.then(|| cx.span());
+            let attributes = events::exception_attributes(&error_type, exception_type, &message);
+            let about = self.owns_span.then(|| events::span_context(cx));
+            events::emit(
+                cx,
+                Event { name: EXCEPTION_EVENT, severity: Severity::Warn, attributes, about, span: span.as_ref() },
+            );
+        }
         if let Some(span) = self.recording() {
-            record_failure(&span, error_type, Cow::Borrowed(exception_type), message());
+            record_failure(&span, error_type, Cow::Borrowed(exception_type), message);
         }
     }
 
@@ -289,6 +323,7 @@ struct Parts {
     /// `run` is the call's own (an agent or workflow): it goes into the body's context.
     own_run: bool,
     call: Option<Box<Call>>,
+    client: bool,
 }
 
 struct Prepared {
@@ -323,6 +358,7 @@ fn prepare(
     };
     let wants_call = instruments.is_some() || (tracer.is_some() && call::is_model_call(operation));
     let call = wants_call.then(|| Box::new(Call::new(operation, instruments, &attrs)));
+    let client = kind == SpanKind::Client;
     let builder = tracer.as_ref().map(|_| {
         let name = match name {
             Some(name) => Cow::Borrowed(name),
@@ -330,7 +366,7 @@ fn prepare(
         };
         SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec())
     });
-    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call } })
+    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client } })
 }
 
 /// Ends the span of a poll that panicked: dropped only while unwinding, forgotten otherwise.

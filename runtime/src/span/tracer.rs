@@ -67,6 +67,7 @@ where
 pub(crate) struct ScopedTracer {
     pub(crate) tracer: Arc<BoxedTracer>,
     pub(crate) instruments: Option<Arc<Instruments>>,
+    pub(crate) logger: Option<opentelemetry_sdk::logs::SdkLogger>,
 }
 
 /// Where a span's signals go, and the context it is a child of.

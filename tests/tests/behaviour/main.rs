@@ -3,6 +3,7 @@
 
 mod context;
 mod derives;
+mod events;
 mod later;
 mod nesting;
 mod outcome;
