@@ -293,47 +293,64 @@ thread_local! {
 /// searches the table.
 const RESOLVED_MAX: usize = 64;
 
+/// The price of `model` of `provider` in the table in use, looked up once per thread.
+pub(crate) fn price(provider: &str, model: &str) -> Option<Price> {
+    RESOLVED
+        .try_with(|resolved| {
+            let mut resolved = resolved.borrow_mut();
+            let generation = GENERATION.load(Ordering::Acquire);
+            if resolved.generation != generation {
+                resolved.entries.clear();
+                resolved.generation = generation;
+            }
+            if let Some((.., price, _)) = resolved.entries.iter().find(|(p, m, ..)| p == provider && m == model) {
+                return *price;
+            }
+            let price = pricing().price(provider, model);
+            if resolved.entries.len() == RESOLVED_MAX {
+                resolved.entries.remove(0);
+            }
+            resolved.entries.push((provider.to_owned(), model.to_owned(), price, false));
+            price
+        })
+        .unwrap_or_else(|_| pricing().price(provider, model))
+}
+
+/// Says once (per thread and table, and once per process in the table) that `model` of
+/// `provider` has no price.
+pub(crate) fn tell_unpriced(provider: &str, model: &str) {
+    let first = RESOLVED.try_with(|resolved| {
+        let mut resolved = resolved.borrow_mut();
+        match resolved.entries.iter_mut().find(|(p, m, ..)| p == provider && m == model) {
+            Some(entry) if entry.3 => false,
+            Some(entry) => {
+                entry.3 = true;
+                true
+            }
+            None => true,
+        }
+    });
+    if first.unwrap_or(true) {
+        pricing().say_unknown(provider, model);
+    }
+}
+
 /// What `usage` of a call to `provider` cost, priced by the first of `models` that has a
 /// price in the table in use; `None` without usage or price (said once per model).
+#[cfg(test)]
 pub(crate) fn cost(provider: &str, models: [Option<&str>; 2], usage: &Usage) -> Option<f64> {
     if usage.is_empty() {
         return None;
     }
-    let priced = RESOLVED.try_with(|resolved| {
-        let mut resolved = resolved.borrow_mut();
-        let generation = GENERATION.load(Ordering::Acquire);
-        if resolved.generation != generation {
-            resolved.entries.clear();
-            resolved.generation = generation;
-        }
-        let mut table = None;
-        for model in models.into_iter().flatten() {
-            let index = match resolved.entries.iter().position(|(p, m, ..)| p == provider && m == model) {
-                Some(index) => index,
-                None => {
-                    let price = table.get_or_insert_with(pricing).price(provider, model);
-                    if resolved.entries.len() == RESOLVED_MAX {
-                        resolved.entries.remove(0);
-                    }
-                    resolved.entries.push((provider.to_owned(), model.to_owned(), price, false));
-                    resolved.entries.len() - 1
-                }
-            };
-            if let Some(price) = resolved.entries[index].2 {
-                return Some(price);
+    match models.into_iter().flatten().find_map(|model| price(provider, model)) {
+        Some(price) => price.cost(usage),
+        None => {
+            if let Some(first) = models.into_iter().flatten().next() {
+                tell_unpriced(provider, first);
             }
+            None
         }
-        // No price: say so once for the first model named.
-        let first = models.into_iter().flatten().next()?;
-        if let Some(entry) = resolved.entries.iter_mut().find(|(p, m, ..)| p == provider && m == first)
-            && !entry.3
-        {
-            entry.3 = true;
-            table.get_or_insert_with(pricing).say_unknown(provider, first);
-        }
-        None
-    });
-    priced.ok().flatten()?.cost(usage)
+    }
 }
 
 #[cfg(test)]

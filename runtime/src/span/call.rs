@@ -11,7 +11,7 @@ use crate::TokenCount;
 use crate::conventions::{self, metric_names};
 use crate::semconv::{Operation, attr};
 use crate::signals::metrics::Instruments;
-use crate::signals::pricing;
+use crate::signals::pricing::{self, Price};
 use crate::signals::totals::{RunNode, Usage};
 use crate::span::attributes::Attributes;
 
@@ -23,10 +23,15 @@ pub(crate) struct Call {
     pub(crate) start: Instant,
     /// The low-cardinality attributes its metrics carry (kept only when metrics are on).
     attrs: Vec<KeyValue>,
-    /// Provider and request model of a model call, to price it.
+    /// Provider of a model call, to price it.
     provider: Option<Value>,
-    request_model: Option<Value>,
+    /// The price of the request model, to use when the response names no model.
+    request_price: Option<Price>,
+    /// The request model, kept only when it has no price (to say so).
+    unpriced_request_model: Option<Value>,
     usage: Usage,
+    cost: Option<f64>,
+    /// The response model, kept only for metrics.
     response_model: Option<Value>,
     error_type: Option<Cow<'static, str>>,
 }
@@ -95,15 +100,22 @@ impl Call {
             }
             None => Vec::new(),
         };
-        let priced = is_model_call(operation);
+        let provider = is_model_call(operation).then(|| start.get(attr::GEN_AI_PROVIDER_NAME).cloned()).flatten();
+        let request_model = provider.as_ref().and(start.get(attr::GEN_AI_REQUEST_MODEL));
+        let request_price = match (text(provider.as_ref()), text(request_model)) {
+            (Some(provider), Some(model)) => pricing::price(provider, model),
+            _ => None,
+        };
         Call {
             operation,
             instruments,
             start: Instant::now(),
             attrs,
-            provider: priced.then(|| start.get(attr::GEN_AI_PROVIDER_NAME).cloned()).flatten(),
-            request_model: priced.then(|| start.get(attr::GEN_AI_REQUEST_MODEL).cloned()).flatten(),
+            unpriced_request_model: request_price.is_none().then(|| request_model.cloned()).flatten(),
+            provider,
+            request_price,
             usage: Usage::default(),
+            cost: None,
             response_model: None,
             error_type: None,
         }
@@ -114,29 +126,59 @@ impl Call {
         self.instruments.is_some()
     }
 
-    /// Takes usage and the response model from a response's attributes.
+    /// Takes usage and the response model from a response's attributes, and prices them.
     pub(crate) fn observe_response(&mut self, response: &Attributes) {
+        let mut response_model = None;
         for kv in response.iter() {
-            let key = kv.key.as_str();
-            if key == attr::GEN_AI_RESPONSE_MODEL {
-                self.response_model = Some(kv.value.clone());
-            } else if let Some(count) = token_count(key)
-                && let Value::I64(tokens) = kv.value
-            {
+            let count = match kv.key.as_str() {
+                attr::GEN_AI_RESPONSE_MODEL => {
+                    response_model = Some(&kv.value);
+                    continue;
+                }
+                attr::GEN_AI_USAGE_INPUT_TOKENS => TokenCount::Input,
+                attr::GEN_AI_USAGE_OUTPUT_TOKENS => TokenCount::Output,
+                attr::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS => TokenCount::CacheReadInput,
+                attr::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS => TokenCount::CacheCreationInput,
+                attr::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS => TokenCount::ReasoningOutput,
+                _ => continue,
+            };
+            if let Value::I64(tokens) = kv.value {
                 self.usage.set(count, u64::try_from(tokens).unwrap_or(0));
             }
         }
+        self.price(text(response_model));
+        if self.instruments.is_some() {
+            self.response_model = response_model.cloned();
+        }
     }
 
-    /// Takes usage and the response model a stream's chunks reported.
+    /// Takes usage and the response model a stream's chunks reported, and prices them.
     pub(crate) fn observe_stream(&mut self, usage: Usage, response_model: Option<&str>) {
         for (index, tokens) in usage.0.into_iter().enumerate() {
             if tokens.is_some() {
                 self.usage.0[index] = tokens;
             }
         }
-        if let Some(model) = response_model {
-            self.response_model = Some(Value::from(model.to_owned()));
+        self.price(response_model);
+        if self.instruments.is_some() {
+            self.response_model = response_model.map(|model| Value::from(model.to_owned()));
+        }
+    }
+
+    /// Prices the usage by the response model, else the request model.
+    fn price(&mut self, response_model: Option<&str>) {
+        if self.usage.is_empty() {
+            return;
+        }
+        let Some(provider) = text(self.provider.as_ref()) else { return };
+        let price = response_model.and_then(|model| pricing::price(provider, model)).or(self.request_price);
+        match price {
+            Some(price) => self.cost = price.cost(&self.usage),
+            None => {
+                if let Some(model) = response_model.or(text(self.unpriced_request_model.as_ref())) {
+                    pricing::tell_unpriced(provider, model);
+                }
+            }
         }
     }
 
@@ -158,20 +200,11 @@ impl Call {
         }
     }
 
-    /// The cost of the call's usage, priced by provider and response (else request) model.
-    fn cost(&self) -> Option<f64> {
-        if self.usage.is_empty() {
-            return None;
-        }
-        let provider = text(self.provider.as_ref())?;
-        pricing::cost(provider, [text(self.response_model.as_ref()), text(self.request_model.as_ref())], &self.usage)
-    }
-
     /// The call ended: its cost goes on the span (returned), its counts into its run, its
     /// metrics to the meter. `run` is the enclosing run, or the call's own for an agent or
     /// workflow.
     pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> Option<KeyValue> {
-        let cost = self.cost();
+        let cost = self.cost;
         match (self.operation, run) {
             (operation, Some(run)) if is_model_call(operation) => run.add_inference(&self.usage, cost),
             (Operation::ExecuteTool, Some(run)) => run.add_tool_call(),
@@ -257,17 +290,4 @@ fn with_error(attrs: &mut Vec<KeyValue>, error_type: Option<Cow<'static, str>>, 
         }
         None => record(attrs),
     }
-}
-
-/// The token count a `gen_ai.usage.*` attribute holds.
-fn token_count(key: &str) -> Option<TokenCount> {
-    [
-        TokenCount::Input,
-        TokenCount::Output,
-        TokenCount::CacheReadInput,
-        TokenCount::CacheCreationInput,
-        TokenCount::ReasoningOutput,
-    ]
-    .into_iter()
-    .find(|count| count.attribute() == key)
 }
