@@ -7,7 +7,6 @@
 //! provider changed. A provider with no state at all (the no-op provider the global starts
 //! with) records nothing, and then no metric work is done.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -98,7 +97,9 @@ where
     GENERATION.fetch_add(1, Ordering::Release);
 }
 
-struct Kept {
+/// A thread's instruments of the global meter provider, kept beside its tracer.
+#[derive(Debug)]
+pub(crate) struct KeptInstruments {
     /// The provider the instruments were made from (compared by address only).
     provider: usize,
     instruments: Option<Arc<Instruments>>,
@@ -106,40 +107,40 @@ struct Kept {
     spans_left: u32,
 }
 
-thread_local! {
-    static KEPT: RefCell<Kept> = const {
-        RefCell::new(Kept { provider: 0, instruments: None, generation: u64::MAX, spans_left: 0 })
-    };
+impl KeptInstruments {
+    pub(crate) const fn new() -> KeptInstruments {
+        KeptInstruments { provider: 0, instruments: None, generation: u64::MAX, spans_left: 0 }
+    }
+
+    /// The instruments, or `None` when the global provider records nothing.
+    #[inline]
+    pub(crate) fn get(&mut self) -> Option<Arc<Instruments>> {
+        let generation = GENERATION.load(Ordering::Acquire);
+        if self.generation != generation || self.spans_left == 0 {
+            self.refresh(generation);
+        }
+        self.spans_left -= 1;
+        self.instruments.clone()
+    }
+
+    #[cold]
+    fn refresh(&mut self, generation: u64) {
+        let provider = global::meter_provider();
+        let address = Arc::as_ptr(&provider).cast::<()>() as usize;
+        if address != self.provider || self.generation != generation {
+            // A provider without any state cannot record: the no-op provider.
+            let records = std::mem::size_of_val(&*provider) != 0;
+            self.instruments = records.then(|| Arc::new(Instruments::of(&*provider)));
+            self.provider = address;
+        }
+        self.generation = generation;
+        self.spans_left = REFRESH_EVERY;
+    }
 }
 
 /// This thread's instruments of the global meter provider, or `None` when it records nothing.
-#[inline]
 pub(crate) fn global_instruments() -> Option<Arc<Instruments>> {
-    KEPT.try_with(|kept| {
-        let mut kept = kept.borrow_mut();
-        let generation = GENERATION.load(Ordering::Acquire);
-        if kept.generation != generation || kept.spans_left == 0 {
-            refresh(&mut kept, generation);
-        }
-        kept.spans_left -= 1;
-        kept.instruments.clone()
-    })
-    .ok()
-    .flatten()
-}
-
-#[cold]
-fn refresh(kept: &mut Kept, generation: u64) {
-    let provider = global::meter_provider();
-    let address = Arc::as_ptr(&provider).cast::<()>() as usize;
-    if address != kept.provider || kept.generation != generation {
-        // A provider without any state cannot record: the no-op provider.
-        let records = std::mem::size_of_val(&*provider) != 0;
-        kept.instruments = records.then(|| Arc::new(Instruments::of(&*provider)));
-        kept.provider = address;
-    }
-    kept.generation = generation;
-    kept.spans_left = REFRESH_EVERY;
+    crate::span::tracer::global_sources().1
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ pub struct SpanGuard {
     call: Option<Box<Call>>,
     /// A client operation: its failures are `gen_ai.client.operation.exception` events.
     client: bool,
+    operation: Operation,
 }
 
 impl SpanGuard {
@@ -83,11 +84,12 @@ impl SpanGuard {
         own_run: false,
         call: None,
         client: false,
+        operation: Operation::ExecuteTool,
     };
 
     #[inline]
     fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
-        let Parts { parent, builder, run, own_run, call, client } = parts;
+        let Parts { parent, builder, run, own_run, call, client, operation } = parts;
         let span = match (tracer, builder) {
             (Some(tracer), Some(builder)) => Some(tracer.build(builder, &parent)),
             _ => None,
@@ -98,7 +100,7 @@ impl SpanGuard {
         if own_run && let Some(run) = &run {
             cx = Some(cx.unwrap_or(parent).with_value(CurrentRun(run.clone())));
         }
-        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client }
+        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client, operation }
     }
 
     /// Runs the pinned `body` to completion with this span's context attached around every
@@ -249,12 +251,36 @@ impl SpanGuard {
     }
 
     /// Records cost, totals and metrics, then ends the span: once.
+    #[inline]
     fn finish(&mut self) {
         if self.ended {
             return;
         }
         self.ended = true;
-        let cost = self.call.take().and_then(|call| (*call).finish(self.run.as_ref()));
+        if self.call.is_some() || self.own_run || self.run.is_some() {
+            self.finish_call();
+        }
+        if self.owns_span
+            && let Some(cx) = &self.cx
+        {
+            cx.span().end();
+        }
+    }
+
+    /// Cost, counts, totals and metrics of the call.
+    #[inline(never)]
+    fn finish_call(&mut self) {
+        let cost = match self.call.take() {
+            Some(call) => (*call).finish(self.run.as_ref()),
+            None => {
+                // A tool call counts in the enclosing run even when nothing else is measured
+                // (model calls always have a `Call` while anything records).
+                if let (Some(run), false, Operation::ExecuteTool) = (&self.run, self.own_run, self.operation) {
+                    run.add_tool_call();
+                }
+                None
+            }
+        };
         if let Some(span) = self.recording() {
             if let Some(cost) = cost {
                 span.set_attribute(cost);
@@ -262,11 +288,6 @@ impl SpanGuard {
             if let Some(run) = self.run.as_ref().filter(|_| self.own_run) {
                 span.set_attributes(run.total_attributes());
             }
-        }
-        if self.owns_span
-            && let Some(cx) = &self.cx
-        {
-            cx.span().end();
         }
     }
 }
@@ -324,6 +345,7 @@ struct Parts {
     own_run: bool,
     call: Option<Box<Call>>,
     client: bool,
+    operation: Operation,
 }
 
 struct Prepared {
@@ -366,7 +388,7 @@ fn prepare(
         };
         SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec())
     });
-    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client } })
+    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client, operation } })
 }
 
 /// Ends the span of a poll that panicked: dropped only while unwinding, forgotten otherwise.

@@ -19,7 +19,7 @@ use opentelemetry::trace::{SpanBuilder, Tracer, TracerProvider};
 use opentelemetry::{Context, InstrumentationScope};
 
 use crate::conventions::SCHEMA_URL;
-use crate::signals::metrics::{Instruments, global_instruments};
+use crate::signals::metrics::{Instruments, KeptInstruments};
 
 /// How many spans a thread starts with a kept tracer before fetching it again.
 pub const REFRESH_EVERY: u32 = 128;
@@ -86,7 +86,10 @@ impl Sources {
         Context::map_current(|cx| {
             let (tracer, instruments) = match cx.get::<ScopedTracer>() {
                 Some(scoped) => (Some(SpanSource::Scoped(scoped.tracer.clone())), scoped.instruments.clone()),
-                None => (SpanSource::global(), global_instruments()),
+                None => {
+                    let (tracer, instruments) = global_sources();
+                    (tracer.map(|(tracer, fresh)| SpanSource::Global { tracer, fresh }), instruments)
+                }
             };
             (tracer.is_some() || instruments.is_some()).then(|| Sources { tracer, instruments, parent: cx.clone() })
         })
@@ -159,11 +162,13 @@ struct Kept {
     generation: u64,
     spans_left: u32,
     records: bool,
+    /// The meter's instruments, kept in the same place: one thread-local access a span.
+    meter: KeptInstruments,
 }
 
 thread_local! {
     static KEPT: RefCell<Kept> = const {
-        RefCell::new(Kept { tracer: None, generation: 0, spans_left: 0, records: true })
+        RefCell::new(Kept { tracer: None, generation: 0, spans_left: 0, records: true, meter: KeptInstruments::new() })
     };
 }
 
@@ -171,19 +176,33 @@ fn fetch() -> BoxedTracer {
     global::tracer_provider().tracer_with_scope(scope())
 }
 
-/// This thread's kept tracer, and whether it was fetched just now.
+/// A thread's kept tracer (and whether it was fetched just now) and its instruments.
+pub(crate) type GlobalSources = (Option<(Rc<BoxedTracer>, bool)>, Option<Arc<Instruments>>);
+
+/// This thread's kept tracer (and whether it was fetched just now), unless it records
+/// nothing, and its instruments, unless the meter records nothing.
 #[inline]
-fn global_tracer() -> Option<(Rc<BoxedTracer>, bool)> {
+pub(crate) fn global_sources() -> GlobalSources {
     KEPT.try_with(|kept| {
         let mut kept = kept.borrow_mut();
         let generation = GENERATION.load(Ordering::Acquire);
         let fresh = kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0;
         if fresh {
-            *kept = Kept { tracer: Some(Rc::new(fetch())), generation, spans_left: REFRESH_EVERY, records: true };
+            kept.tracer = Some(Rc::new(fetch()));
+            kept.generation = generation;
+            kept.spans_left = REFRESH_EVERY;
+            kept.records = true;
         }
         kept.spans_left -= 1;
-        if kept.records { kept.tracer.clone().map(|tracer| (tracer, fresh)) } else { None }
+        let tracer = if kept.records { kept.tracer.clone().map(|tracer| (tracer, fresh)) } else { None };
+        (tracer, kept.meter.get())
     })
     // During thread teardown the kept tracer is gone: fetch one for this span.
-    .unwrap_or_else(|_| Some((Rc::new(fetch()), false)))
+    .unwrap_or_else(|_| (Some((Rc::new(fetch()), false)), None))
+}
+
+/// This thread's kept tracer, and whether it was fetched just now.
+#[inline]
+fn global_tracer() -> Option<(Rc<BoxedTracer>, bool)> {
+    global_sources().0
 }
