@@ -181,6 +181,7 @@ mod stream;
 pub mod testing;
 mod tree;
 mod typed_values;
+mod usage;
 
 pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_content};
 pub use context::{
@@ -335,6 +336,7 @@ pub use signals::pricing::{BUILTIN_PRICES_DATE, Price, Pricing, PricingError, se
 pub use span::tracer::{REFRESH_EVERY, scope, set_tracer_provider};
 pub use tree::{SpanNode, SpanTree};
 pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};
+pub use usage::TokenUsage;
 
 /// What the macros' generated code calls. Not public API: it may change in any release.
 #[doc(hidden)]
