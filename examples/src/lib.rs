@@ -6,13 +6,21 @@ use std::time::Duration;
 
 use otel_genai::{ErrorType, GenAiRequest, GenAiResponse};
 
-/// One chat message, in the shape of the conventions' input messages.
-#[derive(Debug, Clone, serde::Serialize)]
+/// One chat message of the application.
+#[derive(Debug, Clone)]
 pub struct Message {
     /// `system`, `user` or `assistant`.
     pub role: &'static str,
     /// The text.
     pub content: String,
+}
+
+/// How the messages are recorded (when content capture is on): converted into the
+/// conventions' message model, whose JSON backends know how to read.
+impl otel_genai::content::messages::ToChatMessage for Message {
+    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage {
+        otel_genai::content::messages::ChatMessage::text(self.role, self.content.as_str())
+    }
 }
 
 /// A chat completion request. Its fields become the span's start attributes.

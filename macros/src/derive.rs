@@ -169,6 +169,10 @@ fn value_trait(setter: Setter) -> Ident {
         Setter::Bool => "BoolAttribute",
         Setter::StrArray => "StrArrayAttribute",
         Setter::Json => "JsonAttribute",
+        Setter::InputMessages => "InputMessages",
+        Setter::OutputMessages => "OutputMessages",
+        Setter::SystemInstructions => "SystemInstructions",
+        Setter::ToolDefinitions => "ToolDefinitions",
         Setter::Untyped => "ToAttributeValue",
     };
     Ident::new(name, Span::call_site())

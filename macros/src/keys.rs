@@ -32,6 +32,11 @@ pub(crate) enum Setter {
     Bool,
     StrArray,
     Json,
+    /// The message model's conversions, for the four message attributes.
+    InputMessages,
+    OutputMessages,
+    SystemInstructions,
+    ToolDefinitions,
     Untyped,
 }
 
@@ -44,6 +49,10 @@ impl Setter {
             Setter::Bool => "set_bool",
             Setter::StrArray => "set_str_array",
             Setter::Json => "set_json",
+            Setter::InputMessages => "set_input_messages",
+            Setter::OutputMessages => "set_output_messages",
+            Setter::SystemInstructions => "set_system_instructions",
+            Setter::ToolDefinitions => "set_tool_definitions",
             Setter::Untyped => "set",
         }
     }
@@ -108,7 +117,13 @@ pub(crate) fn check_key(name: &str, at: &TokenStream, place: Place, errors: &mut
         ValueType::Double => Setter::Double,
         ValueType::Boolean => Setter::Bool,
         ValueType::StringArray => Setter::StrArray,
-        ValueType::Any => Setter::Json,
+        ValueType::Any => match name {
+            "gen_ai.input.messages" => Setter::InputMessages,
+            "gen_ai.output.messages" => Setter::OutputMessages,
+            "gen_ai.system_instructions" => Setter::SystemInstructions,
+            "gen_ai.tool.definitions" => Setter::ToolDefinitions,
+            _ => Setter::Json,
+        },
         ValueType::IntArray | ValueType::DoubleArray | ValueType::BooleanArray => Setter::Untyped,
     };
     Some(CheckedKey { name: name.to_owned(), setter, content: def.content, def: Some(def) })

@@ -96,13 +96,14 @@
 //!
 //! ```
 //! use otel_genai::{gen_ai_chat, GenAiRequest, GenAiResponse};
+//! use otel_genai::content::messages::ChatMessage;
 //!
 //! #[derive(GenAiRequest)]
 //! struct ChatRequest {
 //!     #[gen_ai(request.model)]       model: String,
 //!     #[gen_ai(request.temperature)] temperature: Option<f64>,   // `None`: not recorded
 //!     max_tokens: Option<u32>,         // no `#[gen_ai]`: `gen_ai.request.max_tokens`, by its name
-//!     #[gen_ai(input.messages)]      messages: Vec<String>,      // only with content capture on
+//!     #[gen_ai(input.messages)]      messages: Vec<ChatMessage>, // only with content capture on
 //!     #[gen_ai(skip)]                api_key: String,
 //! }
 //!
@@ -158,7 +159,7 @@
 
 #![warn(missing_docs)]
 
-mod content;
+pub mod content;
 pub mod context;
 /// The pinned OpenTelemetry GenAI conventions as a typed table: every attribute with its
 /// type, enum members, stability and phase, the deprecated names and their replacements,
@@ -183,6 +184,7 @@ mod tree;
 mod typed_values;
 mod usage;
 
+pub use content::messages::{InputMessages, OutputMessages, SystemInstructions, ToolDefinitions};
 pub use content::{CAPTURE_ENV, capture_message_content, set_capture_message_content};
 pub use context::{
     FutureContextExt, InContext, PropagatedAttributes, propagate_attributes, propagation, spawn_thread,

@@ -9,6 +9,9 @@ use std::sync::Arc;
 use opentelemetry::{Array, Key, StringValue, Value};
 
 use crate::Attributes;
+use crate::content::ContentKind;
+use crate::content::captured_json;
+use crate::content::messages::{InputMessages, OutputMessages, SystemInstructions, ToolDefinitions, to_json};
 
 /// A value of a string attribute: `&str`, `String`, `Cow<str>`, `Arc<str>`, `Box<str>`,
 /// an `Option` of one (`None` records nothing), or your own enum.
@@ -280,10 +283,57 @@ impl Attributes {
         }
     }
 
-    /// Sets a structured attribute as JSON text.
+    /// Sets a structured attribute (content: tool arguments and results, documents, ...)
+    /// as JSON text, redacted, with secret-looking keys masked and within the content
+    /// limit.
     pub fn set_json<V: JsonAttribute + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
         if let Some(json) = value.json_value() {
-            self.set_value(key.into(), Value::String(json.into()));
+            let key = key.into();
+            let kind = match key.as_str() {
+                crate::attr::GEN_AI_TOOL_CALL_ARGUMENTS => ContentKind::ToolArguments,
+                crate::attr::GEN_AI_TOOL_CALL_RESULT => ContentKind::ToolResult,
+                _ => ContentKind::Other,
+            };
+            let value = serde_json::from_str(&json).unwrap_or(serde_json::Value::String(json));
+            self.set_value(key, Value::String(captured_json(kind, value).into()));
+        }
+    }
+
+    /// Sets `gen_ai.input.messages` from the message model, when content is captured.
+    pub fn set_input_messages<V: InputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
+        if self.capture_content() {
+            let messages = value.input_messages();
+            self.set_content(key.into(), ContentKind::InputMessages, !messages.is_empty(), || to_json(&messages));
+        }
+    }
+
+    /// Sets `gen_ai.output.messages` from the message model, when content is captured.
+    pub fn set_output_messages<V: OutputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
+        if self.capture_content() {
+            let messages = value.output_messages();
+            self.set_content(key.into(), ContentKind::OutputMessages, !messages.is_empty(), || to_json(&messages));
+        }
+    }
+
+    /// Sets `gen_ai.system_instructions` from the message model, when content is captured.
+    pub fn set_system_instructions<V: SystemInstructions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
+        if self.capture_content() {
+            let parts = value.system_instructions();
+            self.set_content(key.into(), ContentKind::SystemInstructions, !parts.is_empty(), || to_json(&parts));
+        }
+    }
+
+    /// Sets `gen_ai.tool.definitions` from the message model, when content is captured.
+    pub fn set_tool_definitions<V: ToolDefinitions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
+        if self.capture_content() {
+            let tools = value.tool_definitions();
+            self.set_content(key.into(), ContentKind::ToolDefinitions, !tools.is_empty(), || to_json(&tools));
+        }
+    }
+
+    fn set_content(&mut self, key: Key, kind: ContentKind, any: bool, json: impl FnOnce() -> serde_json::Value) {
+        if any {
+            self.set_value(key, Value::String(captured_json(kind, json()).into()));
         }
     }
 }

@@ -127,28 +127,34 @@ impl SpanExporter for Counting {
     }
 }
 
+use otel_genai::content::messages::{ChatMessage, FinishReason, OutputMessage, Part};
+
 #[derive(GenAiRequest)]
 struct PromptRequest {
     model: String,
     #[gen_ai(input.messages)]
-    messages: Vec<String>,
+    messages: Vec<ChatMessage>,
 }
 
 #[derive(otel_genai::GenAiResponse)]
 struct PromptResponse {
     #[gen_ai(output.messages)]
-    messages: Vec<String>,
+    messages: Vec<OutputMessage>,
 }
 
 #[gen_ai_chat(provider = "openai", request = req, attributes(gen_ai.system_instructions = "Be brief."))]
 fn prompt(req: &PromptRequest) -> PromptResponse {
-    PromptResponse { messages: req.messages.iter().map(|m| m.to_uppercase()).collect() }
+    let answer = |message: &ChatMessage| match &message.parts[0] {
+        Part::Text(text) => OutputMessage::new(vec![Part::text(text.to_uppercase())], FinishReason::Stop),
+        _ => OutputMessage::new(Vec::new(), FinishReason::Error),
+    };
+    PromptResponse { messages: req.messages.iter().map(answer).collect() }
 }
 
 // The capture switch is process-wide; this is the only test that turns it on.
 #[test]
 fn message_content_is_recorded_only_when_capture_is_on() {
-    let request = PromptRequest { model: "gpt-4o".to_owned(), messages: vec!["hi".to_owned()] };
+    let request = PromptRequest { model: "gpt-4o".to_owned(), messages: vec![ChatMessage::text("user", "hi")] };
     let capture = Capture::new();
     otel_genai::set_capture_message_content(false);
     capture.in_scope(|| prompt(&request));
@@ -161,7 +167,14 @@ fn message_content_is_recorded_only_when_capture_is_on() {
     for key in ["gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions"] {
         assert_eq!(without.attr(key), None, "{key} recorded with capture off");
     }
-    assert_eq!(with.str_attr("gen_ai.input.messages"), Some(r#"["hi"]"#));
-    assert_eq!(with.str_attr("gen_ai.output.messages"), Some(r#"["HI"]"#));
-    assert_eq!(with.str_attr("gen_ai.system_instructions"), Some("Be brief."));
+    let json = |key: &str| serde_json::from_str::<serde_json::Value>(with.str_attr(key).unwrap()).unwrap();
+    assert_eq!(
+        json("gen_ai.input.messages"),
+        serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": "hi"}]}])
+    );
+    assert_eq!(
+        json("gen_ai.output.messages"),
+        serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "HI"}], "finish_reason": "stop"}])
+    );
+    assert_eq!(json("gen_ai.system_instructions"), serde_json::json!([{"type": "text", "content": "Be brief."}]));
 }

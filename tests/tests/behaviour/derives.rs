@@ -16,6 +16,12 @@ struct Message {
     content: String,
 }
 
+impl otel_genai::content::messages::ToChatMessage for Message {
+    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage {
+        otel_genai::content::messages::ChatMessage::text(self.role, self.content.as_str())
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Effort {
     Low,
@@ -110,7 +116,9 @@ fn content_fields_are_recorded_only_when_capture_is_on() {
     let request = chat_request("gpt-4o");
     let with_content = recorded(|attrs| request.record(attrs), true);
     let messages = with_content.iter().find(|(key, _)| key == "gen_ai.input.messages").map(|(_, value)| value);
-    assert_eq!(messages, Some(&Value::from(r#"[{"role":"user","content":"hi"}]"#)));
+    let Some(Value::String(json)) = messages else { panic!("{with_content:?}") };
+    let json: serde_json::Value = serde_json::from_str(json.as_str()).unwrap();
+    assert_eq!(json, serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": "hi"}]}]));
     let without = recorded(|attrs| request.record(attrs), false);
     assert!(without.iter().all(|(key, _)| key != "gen_ai.input.messages"));
 }
@@ -123,7 +131,7 @@ struct ChatResponse {
     #[gen_ai(flatten)]
     usage: Usage,
     #[gen_ai(output.messages)]
-    text: String,
+    text: Vec<otel_genai::content::messages::OutputMessage>,
 }
 
 #[derive(GenAiResponse, Clone, Copy)]
@@ -149,7 +157,7 @@ fn response_derive_flattens_and_handles_generics() {
         model: "gpt-4o-2024-08-06".to_owned(),
         finish_reasons: vec!["stop"],
         usage: Usage { input_tokens: 9, output_tokens: 4, cached: Some(2) },
-        text: "[]".to_owned(),
+        text: Vec::new(),
     };
     assert_eq!(
         recorded(|attrs| response.record(attrs), false),
@@ -177,7 +185,7 @@ async fn complete(req: &ChatRequest<'_>) -> Result<ChatResponse, String> {
         model: format!("{}-2024", req.model),
         finish_reasons: vec!["stop"],
         usage: Usage { input_tokens: 30, output_tokens: 12, cached: None },
-        text: "[]".to_owned(),
+        text: Vec::new(),
     })
 }
 

@@ -1,0 +1,189 @@
+//! What happens to a captured value before it is recorded: the application's redactor,
+//! secret-looking keys masked, and a size limit that never breaks the JSON nor a UTF-8
+//! character.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use serde_json::Value;
+
+use super::{ContentKind, LIMIT, REDACTOR, redactor};
+
+/// The default limit of one captured value, in bytes of JSON.
+pub const CONTENT_LIMIT: usize = 32 * 1024;
+
+/// What replaces the value of a secret-looking key.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Sets the limit of one captured value, in bytes of JSON (at least 64). Longer text is cut
+/// at a character boundary and marked with `…`; the JSON stays valid.
+pub fn set_content_limit(bytes: usize) {
+    LIMIT.store(bytes.max(64), Ordering::Relaxed);
+}
+
+/// Sets a function that sees (and may change) every captured value before it is recorded:
+/// to remove personal data, say.
+///
+/// ```
+/// use otel_genai::content::{ContentKind, set_content_redactor};
+///
+/// set_content_redactor(|kind, value| {
+///     if kind == ContentKind::InputMessages {
+///         // e.g. replace e-mail addresses in every text part
+///     }
+///     let _ = value;
+/// });
+/// ```
+pub fn set_content_redactor(redactor: impl Fn(ContentKind, &mut Value) + Send + Sync + 'static) {
+    *REDACTOR.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(redactor));
+}
+
+/// Keys whose values are secrets more often than not.
+const SECRET_KEYS: [&str; 14] = [
+    "api_key",
+    "apikey",
+    "api-key",
+    "authorization",
+    "auth",
+    "token",
+    "access_token",
+    "refresh_token",
+    "password",
+    "passwd",
+    "secret",
+    "client_secret",
+    "private_key",
+    "cookie",
+];
+
+fn secret_looking(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_KEYS.iter().any(|secret| {
+        key == *secret || key.strip_suffix(secret).is_some_and(|rest| rest.ends_with('_') || rest.ends_with('-'))
+    })
+}
+
+/// Replaces the values of secret-looking keys, anywhere in `value`, with [`REDACTED`].
+pub(crate) fn mask_secrets(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                if secret_looking(key) {
+                    *field = Value::String(REDACTED.to_owned());
+                } else {
+                    mask_secrets(field);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+/// `value` as the JSON text of a captured attribute: redacted by the application's
+/// redactor, secrets masked, and within the limit.
+pub(crate) fn captured_json(kind: ContentKind, mut value: Value) -> String {
+    if let Some(redactor) = redactor() {
+        redactor(kind, &mut value);
+    }
+    mask_secrets(&mut value);
+    let limit = LIMIT.load(Ordering::Relaxed);
+    let mut text = value.to_string();
+    // Each round cuts the longest text by what is over; escaping may make a round fall
+    // short, so a few rounds may be needed.
+    for _ in 0..32 {
+        if text.len() <= limit {
+            return text;
+        }
+        let over = text.len() - limit;
+        if !cut_longest_string(&mut value, over) && !drop_last_item(&mut value) {
+            break;
+        }
+        text = value.to_string();
+    }
+    if text.len() <= limit { text } else { empty_like(&value).to_string() }
+}
+
+const MARK: &str = "…";
+
+/// Cuts the longest string in `value` by at least `over` bytes (plus the mark), at a
+/// character boundary. False when no string is long enough to help.
+fn cut_longest_string(value: &mut Value, over: usize) -> bool {
+    let Some(longest) = longest_string(value) else { return false };
+    if longest.len() <= MARK.len() {
+        return false;
+    }
+    let keep = longest.len().saturating_sub(over + MARK.len());
+    let mut boundary = keep;
+    while !longest.is_char_boundary(boundary) {
+        boundary -= 1;
+    }
+    longest.truncate(boundary);
+    longest.push_str(MARK);
+    true
+}
+
+fn longest_string(value: &mut Value) -> Option<&mut String> {
+    match value {
+        Value::String(text) => Some(text),
+        Value::Array(items) => items.iter_mut().filter_map(longest_string).max_by_key(|text| text.len()),
+        Value::Object(fields) => fields.values_mut().filter_map(longest_string).max_by_key(|text| text.len()),
+        _ => None,
+    }
+}
+
+/// Drops the last item of the outermost array: older context goes last.
+fn drop_last_item(value: &mut Value) -> bool {
+    match value {
+        Value::Array(items) if items.len() > 1 => {
+            items.pop();
+            true
+        }
+        _ => false,
+    }
+}
+
+fn empty_like(value: &Value) -> Value {
+    match value {
+        Value::Array(_) => Value::Array(Vec::new()),
+        Value::Object(_) => Value::Object(serde_json::Map::new()),
+        _ => Value::String(String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn secret_looking_keys_are_masked_anywhere() {
+        let mut value = json!({
+            "query": "rust", "api_key": "sk-1", "client": {"Authorization": "Bearer x", "max_tokens": 5},
+            "items": [{"db_password": "hunter2"}]
+        });
+        mask_secrets(&mut value);
+        assert_eq!(
+            value,
+            json!({
+                "query": "rust", "api_key": REDACTED, "client": {"Authorization": REDACTED, "max_tokens": 5},
+                "items": [{"db_password": REDACTED}]
+            })
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_character_boundary_and_the_json_stays_valid() {
+        set_content_limit(100);
+        let long = "é".repeat(500) + "\"quoted\"";
+        let text =
+            captured_json(ContentKind::Other, json!([{"role": "user", "parts": [{"type": "text", "content": long}]}]));
+        assert!(text.len() <= 100, "{} bytes", text.len());
+        let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
+        let content = parsed[0]["parts"][0]["content"].as_str().unwrap();
+        assert!(content.ends_with('…') && content.starts_with('é'), "{content}");
+        assert_eq!(parsed[0]["role"], "user");
+        set_content_limit(CONTENT_LIMIT);
+    }
+}
