@@ -20,6 +20,8 @@ pub(crate) enum RawValue {
     Expr(Expr),
     /// `attributes(key = expr, ...)`
     List(Vec<AttributeEntry>),
+    /// `skip(name, ...)`
+    Names(Vec<Ident>),
 }
 
 /// `gen_ai.request.seed = expr` or `"app.tier" = expr` inside `attributes(...)`.
@@ -73,6 +75,11 @@ impl Parse for RawArg {
             parenthesized!(content in input);
             let entries = Punctuated::<AttributeEntry, Token![,]>::parse_terminated(&content)?;
             RawValue::List(entries.into_iter().collect())
+        } else if name == "skip" && input.peek(syn::token::Paren) {
+            let content;
+            parenthesized!(content in input);
+            let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(&content, Ident::parse_any)?;
+            RawValue::Names(names.into_iter().collect())
         } else if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             RawValue::Expr(input.parse()?)

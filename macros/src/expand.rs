@@ -48,7 +48,7 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
     let name = static_name(&args);
     // The operation name, the macro's own attributes, room for a request's, the stream flag.
     let capacity = 1 + args.attributes.len() + if args.request.is_some() { 8 } else { 0 } + usize::from(streams);
-    let SpanArgs { kind: _, krate, operation, client, request, attributes } = args;
+    let SpanArgs { kind: _, krate, operation, client, request, attributes, captured_arguments } = args;
     let private = quote!(#krate::__private);
     let describe = Ident::new("__otel_genai_attrs", Span::mixed_site());
 
@@ -93,6 +93,17 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
             set
         }
     });
+    // A tool's arguments, as JSON where they serialise, only when content is captured.
+    let arguments = (!captured_arguments.is_empty()).then(|| {
+        let names = captured_arguments.iter().map(|name| syn::ext::IdentExt::unraw(name).to_string());
+        quote! {
+            if #describe.capture_content() {
+                #[allow(unused_imports)]
+                use #private::{OpaqueJson as _, SerializeJson as _};
+                #private::capture_arguments(#describe, &[#((#names, (&&#private::JsonProbe(&#captured_arguments)).json_value())),*]);
+            }
+        }
+    });
     let tokens = quote! {(
         #private::Operation::#operation,
         #private::SpanKind::#kind,
@@ -103,6 +114,7 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
             #literals
             #(#sets)*
             #stream_flag
+            #arguments
         },
     )};
     StartArguments { private, tokens }

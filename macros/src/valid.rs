@@ -75,7 +75,7 @@ impl MacroKind {
                 "crate",
             ],
             MacroKind::Workflow => &["name", "attributes", "crate"],
-            MacroKind::Tool => &["name", "description", "call_id", "type", "attributes", "crate"],
+            MacroKind::Tool => &["name", "description", "call_id", "type", "skip", "attributes", "crate"],
         }
     }
 
@@ -162,6 +162,9 @@ pub(crate) struct SpanArgs {
     pub(crate) request: Option<Expr>,
     /// Start attributes, later entries overriding earlier ones.
     pub(crate) attributes: Vec<StartAttribute>,
+    /// A tool's arguments captured as `gen_ai.tool.call.arguments` (in capture modes): the
+    /// named ones not in `skip(..)`.
+    pub(crate) captured_arguments: Vec<Ident>,
 }
 
 pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, errors: &mut Errors) -> SpanArgs {
@@ -193,6 +196,7 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
         client: matches!(kind, MacroKind::Chat | MacroKind::Embeddings | MacroKind::Retrieval),
         request: None,
         attributes: Vec::new(),
+        captured_arguments: Vec::new(),
     };
 
     if let Some(arg) = find("crate")
@@ -280,6 +284,37 @@ pub(crate) fn validate(kind: MacroKind, raw: RawArgs, function: &Function, error
             args.attributes.push(StartAttribute { key, value: AttrValue::Expr(value.clone()) });
         }
     }
+    if kind == MacroKind::Tool {
+        let skipped: Vec<Ident> = match find("skip").map(|arg| &arg.value) {
+            Some(RawValue::Names(names)) => names.clone(),
+            Some(_) => {
+                errors.at(
+                    find("skip").map_or_else(Span::call_site, |arg| arg.name.span()),
+                    "`skip` takes argument names: `skip(client, token)`",
+                );
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let named: Vec<Ident> = function
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => match typed.pat.as_ref() {
+                    syn::Pat::Ident(pat) => Some(pat.ident.clone()),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        for name in &skipped {
+            if !named.contains(name) {
+                errors.spanned(name, format_args!("`skip({name})`: the function has no argument named `{name}`"));
+            }
+        }
+        args.captured_arguments = named.into_iter().filter(|name| !skipped.contains(name)).collect();
+    }
     if let Some(arg) = find("attributes") {
         match &arg.value {
             RawValue::List(entries) => {
@@ -363,7 +398,7 @@ fn expr_value<'a>(arg: &'a RawArg, errors: &mut Errors) -> Option<&'a Expr> {
             errors.at(arg.name.span(), format_args!("`{}` needs a value: `{} = ...`", arg.name, arg.name));
             None
         }
-        RawValue::List(_) => {
+        RawValue::List(_) | RawValue::Names(_) => {
             errors.at(arg.name.span(), format_args!("`{}` takes a value, not a list: `{} = ...`", arg.name, arg.name));
             None
         }

@@ -345,8 +345,9 @@ pub use usage::TokenUsage;
 pub mod __private {
     pub use crate::Operation;
     pub use crate::span::probe::{
-        ChunkProbe, CodedError, DebuggedError, DisplayedError, ErrorProbe, NamedError, ObserveChunk, OpaqueError,
-        Probe, RecordResponse, ResponseProbe, SkipChunk, SkipResponse, SplitOutcome, SplitPlain, type_name_of,
+        ChunkProbe, CodedError, DebuggedError, DisplayedError, ErrorProbe, JsonProbe, NamedError, ObserveChunk,
+        OpaqueError, OpaqueJson, Probe, RecordResponse, ResponseProbe, SerializeJson, SkipChunk, SkipResponse,
+        SplitOutcome, SplitPlain, type_name_of,
     };
     pub use crate::span::{DeferredSpan, SpanGuard};
     pub use crate::stream::{ChunkSink, InStream};
@@ -380,6 +381,14 @@ pub mod __private {
     #[inline(always)]
     pub fn construct<R>(body: impl FnOnce() -> R) -> R {
         body()
+    }
+
+    /// Records a tool's arguments (those that serialise) as `gen_ai.tool.call.arguments`.
+    pub fn capture_arguments(attrs: &mut Attributes, arguments: &[(&str, Option<serde_json::Value>)]) {
+        let object: serde_json::Map<String, serde_json::Value> =
+            arguments.iter().filter_map(|(name, value)| Some(((*name).to_owned(), value.clone()?))).collect();
+        let json = crate::content::captured_json(crate::content::ContentKind::ToolArguments, object.into());
+        attrs.set_value(opentelemetry::Key::from_static_str(crate::attr::GEN_AI_TOOL_CALL_ARGUMENTS), json.into());
     }
 
     /// Records the request's attributes (through any reference).

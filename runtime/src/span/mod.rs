@@ -185,6 +185,21 @@ impl SpanGuard {
         }
     }
 
+    /// Whether a returned value is recorded as `gen_ai.tool.call.result`: a tool's span,
+    /// recorded, with content captured.
+    #[inline]
+    pub fn captures_tool_result(&self) -> bool {
+        self.operation == Operation::ExecuteTool && self.recording && content::capture_enabled()
+    }
+
+    /// Records a tool's result (when it serialised).
+    pub fn record_tool_result(&mut self, result: Option<serde_json::Value>) {
+        if let (Some(result), Some(span)) = (result, self.recording()) {
+            let json = content::captured_json(content::ContentKind::ToolResult, result);
+            span.set_attribute(KeyValue::new(attr::GEN_AI_TOOL_CALL_RESULT, json));
+        }
+    }
+
     /// Records what a stream's chunks said about usage and the response model.
     pub(crate) fn record_stream_usage(&mut self, usage: Usage, response_model: Option<&str>) {
         if let Some(call) = &mut self.call {

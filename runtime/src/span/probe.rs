@@ -156,6 +156,33 @@ pub fn type_name_of<E: ?Sized>(_: &E) -> &'static str {
     std::any::type_name::<E>()
 }
 
+/// A value looked at for its JSON form: a tool's argument or result.
+pub struct JsonProbe<'a, T: ?Sized>(pub &'a T);
+
+/// A `serde::Serialize` value: its JSON.
+pub trait SerializeJson {
+    /// The value as JSON.
+    fn json_value(self) -> Option<serde_json::Value>;
+}
+
+impl<T: serde::Serialize + ?Sized> SerializeJson for &&JsonProbe<'_, T> {
+    fn json_value(self) -> Option<serde_json::Value> {
+        serde_json::to_value(self.0).ok()
+    }
+}
+
+/// Any other value: nothing (a client, a handle).
+pub trait OpaqueJson {
+    /// Nothing.
+    fn json_value(self) -> Option<serde_json::Value>;
+}
+
+impl<T: ?Sized> OpaqueJson for &JsonProbe<'_, T> {
+    fn json_value(self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
 /// A stream item's success value being looked at.
 pub struct ChunkProbe<'a, T: ?Sized>(pub &'a T);
 
@@ -192,6 +219,11 @@ macro_rules! __record_outcome {
         let (value, error) = (&&$crate::__private::Probe($out)).split_outcome();
         if let $crate::__private::Option::Some(value) = value {
             (&&$crate::__private::ResponseProbe(value)).record_response(&mut $span);
+            if $span.captures_tool_result() {
+                #[allow(unused_imports)]
+                use $crate::__private::{OpaqueJson as _, SerializeJson as _};
+                $span.record_tool_result((&&$crate::__private::JsonProbe(value)).json_value());
+            }
         }
         if let $crate::__private::Option::Some(error) = error {
             $crate::__record_error!($span, error);

@@ -1,0 +1,229 @@
+//! Captured content matches the conventions' JSON schemas (carried here as data, from the
+//! pinned conventions), and nothing is captured while capture is off. The capture mode is
+//! process-wide: this binary's tests set it in one test each, in order.
+
+use opentelemetry::Value;
+use otel_genai::content::messages::{ChatMessage, FinishReason, Modality, OutputMessage, Part, ToolDefinition};
+use otel_genai::content::{CaptureMode, set_capture_mode, set_content_limit};
+use otel_genai::testing::Capture;
+use otel_genai::{GenAiRequest, GenAiResponse, gen_ai_chat, tool};
+use serde_json::json;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("{}/schemas/gen-ai-{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    offline(&mut schema);
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// A tool's `parameters` is itself a JSON Schema, referenced by the draft-07 meta-schema's
+/// URL; offline, check only that it has a schema's shape (an object or a boolean).
+fn offline(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(fields) => {
+            if fields.get("$ref").and_then(|r| r.as_str()).is_some_and(|r| r.starts_with("http://json-schema.org/")) {
+                *schema = json!({"type": ["object", "boolean"]});
+                return;
+            }
+            fields.values_mut().for_each(offline);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(offline),
+        _ => {}
+    }
+}
+
+fn assert_valid(validator: &jsonschema::Validator, value: &serde_json::Value) {
+    let errors: Vec<String> =
+        validator.iter_errors(value).map(|error| format!("{error} at {}", error.instance_path())).collect();
+    assert!(errors.is_empty(), "{value:#}\n{errors:#?}");
+}
+
+#[derive(GenAiRequest)]
+struct Request {
+    model: String,
+    #[gen_ai(system_instructions)]
+    system: String,
+    #[gen_ai(input.messages)]
+    messages: Vec<ChatMessage>,
+    #[gen_ai(tool.definitions)]
+    tools: Vec<ToolDefinition>,
+}
+
+#[derive(GenAiResponse)]
+struct Response {
+    #[gen_ai(output.messages)]
+    choices: Vec<OutputMessage>,
+}
+
+#[gen_ai_chat(provider = "openai", request = req)]
+fn chat(req: &Request) -> Response {
+    let _ = req;
+    Response {
+        choices: vec![
+            OutputMessage::new(
+                vec![
+                    Part::Reasoning("The user wants weather.".into()),
+                    Part::ToolCall {
+                        id: Some("call_1".into()),
+                        name: "weather".into(),
+                        arguments: Some(json!({"city": "Paris"})),
+                    },
+                ],
+                FinishReason::from_provider("tool_calls"),
+            ),
+            OutputMessage::new(vec![Part::text("Sunny.")], FinishReason::from_provider("end_turn")),
+        ],
+    }
+}
+
+/// Looks the weather up.
+#[tool]
+fn weather(city: &str, api_key: &str) -> serde_json::Value {
+    let _ = api_key;
+    json!({"city": city, "forecast": "sunny"})
+}
+
+/// A client that cannot be serialised (and should not be).
+struct Client;
+
+/// Searches, with a client and a session token the caller asked to leave out.
+#[tool(skip(session))]
+fn search(client: &Client, query: &str, limit: u32, session: &str) -> Result<Vec<String>, String> {
+    let _ = (client, session);
+    Ok(vec![format!("{query}:{limit}")])
+}
+
+fn request() -> Request {
+    let media =
+        |modality| Part::Uri { modality, mime_type: Some("image/png".into()), uri: "https://example.com/a.png".into() };
+    Request {
+        model: "gpt-4o".into(),
+        system: "Be brief.".into(),
+        messages: vec![
+            ChatMessage::text("system", "You forecast."),
+            ChatMessage::new("user", vec![Part::text("Weather in Paris?"), media(Modality::Image)]),
+            ChatMessage::new(
+                "user",
+                vec![
+                    Part::Blob { modality: Modality::Audio, mime_type: None, content: "UklGRg==".into() },
+                    Part::File {
+                        modality: Modality::Document,
+                        mime_type: Some("application/pdf".into()),
+                        file_id: "file-1".into(),
+                    },
+                ],
+            ),
+            ChatMessage::new(
+                "assistant",
+                vec![Part::ToolCall {
+                    id: Some("call_1".into()),
+                    name: "weather".into(),
+                    arguments: Some(json!({"city": "Paris"})),
+                }],
+            ),
+            ChatMessage::new(
+                "tool",
+                vec![Part::ToolCallResponse { id: Some("call_1".into()), response: json!({"forecast": "sunny"}) }],
+            ),
+        ],
+        tools: vec![ToolDefinition::Function {
+            name: "weather".into(),
+            description: Some("Looks the weather up.".into()),
+            parameters: Some(
+                json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
+            ),
+        }],
+    }
+}
+
+fn json_attr(span: &otel_genai::SpanNode<'_>, key: &str) -> serde_json::Value {
+    serde_json::from_str(span.str_attr(key).unwrap_or_else(|| panic!("{key} missing"))).unwrap()
+}
+
+#[test]
+fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
+    // Off (the default): no content anywhere, whatever the types.
+    set_capture_mode(CaptureMode::NoContent);
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        chat(&request());
+        weather("Paris", "sk-secret");
+        let _ = search(&Client, "rust", 3, "s-1");
+    });
+    for span in capture.spans() {
+        for kv in &span.attributes {
+            let key = kv.key.as_str();
+            assert!(
+                !matches!(
+                    key,
+                    "gen_ai.input.messages"
+                        | "gen_ai.output.messages"
+                        | "gen_ai.system_instructions"
+                        | "gen_ai.tool.definitions"
+                        | "gen_ai.tool.call.arguments"
+                        | "gen_ai.tool.call.result"
+                ),
+                "{key} captured while capture is off"
+            );
+        }
+        assert!(
+            span.events.iter().all(|event| event.attributes.iter().all(|kv| !kv.key.as_str().contains("messages")))
+        );
+    }
+    assert!(capture.events().is_empty());
+
+    // On spans: every value validates against its schema.
+    set_capture_mode(CaptureMode::SpanOnly);
+    let capture = Capture::new();
+    capture.in_scope(|| chat(&request()));
+    let tree = capture.tree();
+    let span = tree.root();
+    let input = json_attr(&span, "gen_ai.input.messages");
+    assert_valid(&schema("input-messages"), &input);
+    assert_eq!(
+        input[1]["parts"][1],
+        json!({"type": "uri", "modality": "image", "mime_type": "image/png", "uri": "https://example.com/a.png"})
+    );
+    let output = json_attr(&span, "gen_ai.output.messages");
+    assert_valid(&schema("output-messages"), &output);
+    assert_eq!(output[0]["finish_reason"], "tool_call");
+    assert_eq!(output[1]["finish_reason"], "stop");
+    assert_valid(&schema("system-instructions"), &json_attr(&span, "gen_ai.system_instructions"));
+    assert_valid(&schema("tool-definitions"), &json_attr(&span, "gen_ai.tool.definitions"));
+    println!("gen_ai.input.messages = {}", span.str_attr("gen_ai.input.messages").unwrap());
+
+    // Tool arguments and results: JSON where they serialise, secrets masked, skips left out.
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        weather("Paris", "sk-secret");
+        let _ = search(&Client, "rust", 3, "s-1");
+    });
+    let tree = capture.tree();
+    let weather_span = tree.find("execute_tool weather").unwrap();
+    let arguments = json_attr(&weather_span, "gen_ai.tool.call.arguments");
+    assert_eq!(arguments, json!({"city": "Paris", "api_key": "[REDACTED]"}));
+    assert_valid(&schema("tool-call-arguments"), &arguments);
+    let result = json_attr(&weather_span, "gen_ai.tool.call.result");
+    assert_eq!(result, json!({"city": "Paris", "forecast": "sunny"}));
+    assert_valid(&schema("tool-call-result"), &result);
+    let search_span = tree.find("execute_tool search").unwrap();
+    assert_eq!(json_attr(&search_span, "gen_ai.tool.call.arguments"), json!({"query": "rust", "limit": 3}));
+    assert_eq!(json_attr(&search_span, "gen_ai.tool.call.result"), json!(["rust:3"]));
+
+    // The validator does reject what does not follow a schema.
+    assert!(!schema("input-messages").is_valid(&json!([{"role": "user"}])));
+
+    // Truncated to the limit, still valid.
+    set_content_limit(300);
+    let capture = Capture::new();
+    let mut long = request();
+    long.messages[1].parts[0] = Part::text("é".repeat(100_000));
+    capture.in_scope(|| chat(&long));
+    let tree = capture.tree();
+    let text = tree.root().str_attr("gen_ai.input.messages").unwrap().to_owned();
+    assert!(text.len() <= 300, "{} bytes", text.len());
+    assert_valid(&schema("input-messages"), &serde_json::from_str(&text).unwrap());
+    set_content_limit(otel_genai::content::CONTENT_LIMIT);
+    set_capture_mode(CaptureMode::NoContent);
+    let _ = Value::Bool(true);
+}
