@@ -210,6 +210,31 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.arguments"), json!({"query": "rust", "limit": 3}));
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.result"), json!(["rust:3"]));
 
+    // EVENT_ONLY: the content goes to the details event, not the span.
+    set_capture_mode(CaptureMode::EventOnly);
+    let capture = Capture::new();
+    capture.in_scope(|| chat(&request()));
+    let tree = capture.tree();
+    let span = tree.root();
+    assert!(span.attr("gen_ai.input.messages").is_none() && span.attr("gen_ai.output.messages").is_none());
+    assert_eq!(span.str_attr("gen_ai.request.model"), Some("gpt-4o"));
+    let events = capture.events();
+    let [details] = &events[..] else { panic!("{events:?}") };
+    assert_eq!(details.name, Some("gen_ai.client.inference.operation.details"));
+    assert_eq!(details.trace, Some((span.trace_id(), span.span_id())));
+    assert_eq!(details.str_attr("gen_ai.request.model"), Some("gpt-4o"));
+    let event_json = |key: &str| serde_json::from_str::<serde_json::Value>(details.str_attr(key).unwrap()).unwrap();
+    assert_valid(&schema("input-messages"), &event_json("gen_ai.input.messages"));
+    assert_valid(&schema("output-messages"), &event_json("gen_ai.output.messages"));
+
+    // SPAN_AND_EVENT: both.
+    set_capture_mode(CaptureMode::SpanAndEvent);
+    let capture = Capture::new();
+    capture.in_scope(|| chat(&request()));
+    assert!(capture.tree().root().attr("gen_ai.input.messages").is_some());
+    assert!(capture.events()[0].attr("gen_ai.input.messages").is_some());
+    set_capture_mode(CaptureMode::SpanOnly);
+
     // The validator does reject what does not follow a schema.
     assert!(!schema("input-messages").is_valid(&json!([{"role": "user"}])));
 

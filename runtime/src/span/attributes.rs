@@ -109,6 +109,12 @@ impl Attributes {
         self.list.push(KeyValue::new(key, value));
     }
 
+    /// Removes the content attributes (prompts, completions, tool arguments and results):
+    /// collected for an event, they stay off the span.
+    pub(crate) fn remove_content(&mut self) {
+        self.list.retain(|kv| !crate::conventions::attribute(kv.key.as_str()).is_some_and(|def| def.content));
+    }
+
     /// Sets `kv` unless its key is already set: for defaults that what the call itself
     /// says overrides.
     pub(crate) fn set_default(&mut self, kv: &KeyValue) {

@@ -34,6 +34,9 @@ pub(crate) struct Call {
     /// The response model, kept only for metrics.
     response_model: Option<Value>,
     error_type: Option<Cow<'static, str>>,
+    /// The attributes of the `gen_ai.client.inference.operation.details` event, content
+    /// included, in the `EVENT_*` capture modes.
+    details: Option<Vec<KeyValue>>,
 }
 
 /// The attribute names the duration metric of a call of `operation` carries, from the
@@ -118,6 +121,19 @@ impl Call {
             cost: None,
             response_model: None,
             error_type: None,
+            details: None,
+        }
+    }
+
+    /// Keeps `start` for the details event.
+    pub(crate) fn keep_details(&mut self, start: &Attributes) {
+        self.details = Some(start.iter().cloned().collect());
+    }
+
+    /// Adds response attributes to the details event, if one is kept.
+    pub(crate) fn add_details(&mut self, response: &Attributes) {
+        if let Some(details) = &mut self.details {
+            details.extend(response.iter().cloned());
         }
     }
 
@@ -203,8 +219,16 @@ impl Call {
     /// The call ended: its cost goes on the span (returned), its counts into its run, its
     /// metrics to the meter. `run` is the enclosing run, or the call's own for an agent or
     /// workflow.
-    pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> Option<KeyValue> {
+    /// Also returns the details event's attributes, if kept.
+    pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> (Option<KeyValue>, Option<Vec<KeyValue>>) {
         let cost = self.cost;
+        let details = self.details.take().map(|mut details| {
+            if let Some(error_type) = &self.error_type {
+                details.push(KeyValue::new(attr::ERROR_TYPE, error_type.to_string()));
+            }
+            details.extend(cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)));
+            details
+        });
         match (self.operation, run) {
             (operation, Some(run)) if is_model_call(operation) => run.add_inference(&self.usage, cost),
             (Operation::ExecuteTool, Some(run)) => run.add_tool_call(),
@@ -213,7 +237,7 @@ impl Call {
         if let Some(instruments) = self.instruments.take() {
             self.record_metrics(&instruments, run, cost);
         }
-        cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd))
+        (cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)), details)
     }
 
     fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, cost: Option<f64>) {

@@ -28,6 +28,8 @@ use crate::signals::totals::{CurrentRun, RunNode, Usage};
 
 /// The event of a client operation's failure.
 const EXCEPTION_EVENT: &str = "gen_ai.client.operation.exception";
+/// The event of a model call's details, content included, in the `EVENT_*` capture modes.
+const DETAILS_EVENT: &str = "gen_ai.client.inference.operation.details";
 use crate::{Attributes, GenAiResponse, content};
 
 /// One instrumented call's span, from its start to its end.
@@ -175,12 +177,17 @@ impl SpanGuard {
             return;
         }
         // Room for the usual response attributes: id, model, finish reasons, usage.
-        let mut attrs = Attributes::with_capacity(8, content::capture_enabled());
+        let mode = content::capture_mode();
+        let mut attrs = Attributes::with_capacity(8, mode.on_spans() || mode.on_events());
         response.record(&mut attrs);
         if let Some(call) = &mut self.call {
             call.observe_response(&attrs);
+            call.add_details(&attrs);
         }
         if let Some(span) = self.recording() {
+            if !mode.on_spans() {
+                attrs.remove_content();
+            }
             span.set_attributes(attrs.into_vec());
         }
     }
@@ -285,7 +292,7 @@ impl SpanGuard {
     /// Cost, counts, totals and metrics of the call.
     #[inline(never)]
     fn finish_call(&mut self) {
-        let cost = match self.call.take() {
+        let (cost, details) = match self.call.take() {
             Some(call) => (*call).finish(self.run.as_ref()),
             None => {
                 // A tool call counts in the enclosing run even when nothing else is measured
@@ -293,9 +300,19 @@ impl SpanGuard {
                 if let (Some(run), false, Operation::ExecuteTool) = (&self.run, self.own_run, self.operation) {
                     run.add_tool_call();
                 }
-                None
+                (None, None)
             }
         };
+        if let Some(details) = details {
+            let cx = self.cx.clone().unwrap_or_else(Context::current);
+            if events::wanted(&cx) {
+                let about = self.owns_span.then(|| events::span_context(&cx));
+                events::emit(
+                    &cx,
+                    Event { name: DETAILS_EVENT, severity: Severity::Info, attributes: details, about, span: None },
+                );
+            }
+        }
         if let Some(span) = self.recording() {
             if let Some(cost) = cost {
                 span.set_attribute(cost);
@@ -379,12 +396,16 @@ fn prepare(
     describe: impl FnOnce(&mut Attributes),
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current()?;
-    let mut attrs = Attributes::with_distinct_keys(capacity, content::capture_enabled());
+    let mode = content::capture_mode();
+    let mut attrs = Attributes::with_distinct_keys(capacity, mode.on_spans() || mode.on_events());
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
     describe(&mut attrs);
     if let Some(scoped) = parent.get::<ScopedAttributes>() {
         scoped.apply_to(&mut attrs);
     }
+    // In the `EVENT_*` modes a model call's attributes, content included, also go to the
+    // details event; content goes on the span only in the `SPAN_*` modes.
+    let details = mode.on_events() && call::is_model_call(operation);
     let enclosing = parent.get::<CurrentRun>().map(|current| current.0.clone());
     let (run, own_run) = match operation {
         Operation::InvokeAgent => {
@@ -393,8 +414,14 @@ fn prepare(
         Operation::InvokeWorkflow => (Some(RunNode::new(false, None, enclosing)), true),
         _ => (enclosing, false),
     };
-    let wants_call = instruments.is_some() || (tracer.is_some() && call::is_model_call(operation));
-    let call = wants_call.then(|| Box::new(Call::new(operation, instruments, &attrs)));
+    let wants_call = instruments.is_some() || details || (tracer.is_some() && call::is_model_call(operation));
+    let mut call = wants_call.then(|| Box::new(Call::new(operation, instruments, &attrs)));
+    if let Some(call) = call.as_mut().filter(|_| details) {
+        call.keep_details(&attrs);
+    }
+    if attrs.capture_content() && !mode.on_spans() {
+        attrs.remove_content();
+    }
     let client = kind == SpanKind::Client;
     let builder = tracer.as_ref().map(|_| {
         let name = match name {
