@@ -185,7 +185,7 @@ impl SpanGuard {
             call.add_details(&attrs);
         }
         if let Some(span) = self.recording() {
-            if !mode.on_spans() {
+            if attrs.capture_content() && !mode.on_spans() {
                 attrs.remove_content();
             }
             span.set_attributes(attrs.into_vec());
