@@ -378,9 +378,11 @@ fn records(guard: &SpanGuard) -> bool {
 
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
-    guard.record_stream_usage(Usage(summary.tokens), summary.response_model.as_deref());
+    let cost = guard.record_stream_usage(Usage(summary.tokens), summary.response_model.as_deref());
     if guard.is_recording() {
-        guard.set_attributes(summary.into_attributes());
+        let mut attributes = summary.into_attributes();
+        attributes.extend(cost);
+        guard.set_attributes(attributes);
     }
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct Call {
     unpriced_request_model: Option<Value>,
     usage: Usage,
     cost: Option<f64>,
+    /// The cost went on the span with the response's attributes.
+    cost_reported: bool,
     /// The response model, kept only for metrics.
     response_model: Option<Value>,
     error_type: Option<Cow<'static, str>>,
@@ -119,6 +121,7 @@ impl Call {
             request_price,
             usage: Usage::default(),
             cost: None,
+            cost_reported: false,
             response_model: None,
             error_type: None,
             details: None,
@@ -135,6 +138,13 @@ impl Call {
         if let Some(details) = &mut self.details {
             details.extend(response.iter().cloned());
         }
+    }
+
+    /// The cost as the span's attribute, once: to go with the response's attributes.
+    pub(crate) fn report_cost(&mut self) -> Option<KeyValue> {
+        let cost = self.cost.filter(|_| !self.cost_reported)?;
+        self.cost_reported = true;
+        Some(KeyValue::new(attr::GEN_AI_USAGE_COST, cost))
     }
 
     /// Whether metrics are recorded.
@@ -237,7 +247,8 @@ impl Call {
         if let Some(instruments) = self.instruments.take() {
             self.record_metrics(&instruments, run, cost);
         }
-        (cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)), details)
+        let unreported = cost.filter(|_| !self.cost_reported);
+        (unreported.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)), details)
     }
 
     fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, cost: Option<f64>) {

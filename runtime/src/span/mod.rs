@@ -180,15 +180,20 @@ impl SpanGuard {
         let mode = content::capture_mode();
         let mut attrs = Attributes::with_capacity(8, mode.on_spans() || mode.on_events());
         response.record(&mut attrs);
+        let mut cost = None;
         if let Some(call) = &mut self.call {
             call.observe_response(&attrs);
             call.add_details(&attrs);
+            // With the response's attributes: one write to the span, not two.
+            cost = call.report_cost();
         }
         if let Some(span) = self.recording() {
             if attrs.capture_content() && !mode.on_spans() {
                 attrs.remove_content();
             }
-            span.set_attributes(attrs.into_vec());
+            let mut list = attrs.into_vec();
+            list.extend(cost);
+            span.set_attributes(list);
         }
     }
 
@@ -207,11 +212,12 @@ impl SpanGuard {
         }
     }
 
-    /// Records what a stream's chunks said about usage and the response model.
-    pub(crate) fn record_stream_usage(&mut self, usage: Usage, response_model: Option<&str>) {
-        if let Some(call) = &mut self.call {
-            call.observe_stream(usage, response_model);
-        }
+    /// Records what a stream's chunks said about usage and the response model; the cost,
+    /// to go on the span with the stream's other attributes.
+    pub(crate) fn record_stream_usage(&mut self, usage: Usage, response_model: Option<&str>) -> Option<KeyValue> {
+        let call = self.call.as_mut()?;
+        call.observe_stream(usage, response_model);
+        call.report_cost()
     }
 
     /// The metrics state of the call, when metrics are recorded.
