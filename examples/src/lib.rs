@@ -18,7 +18,7 @@ pub struct Message {
 /// How the messages are recorded (when content capture is on): converted into the
 /// conventions' message model, whose JSON backends know how to read.
 impl otel_genai::content::messages::ToChatMessage for Message {
-    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage {
+    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage<'_> {
         otel_genai::content::messages::ChatMessage::text(self.role, self.content.as_str())
     }
 }

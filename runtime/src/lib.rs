@@ -103,7 +103,7 @@
 //!     #[gen_ai(request.model)]       model: String,
 //!     #[gen_ai(request.temperature)] temperature: Option<f64>,   // `None`: not recorded
 //!     max_tokens: Option<u32>,         // no `#[gen_ai]`: `gen_ai.request.max_tokens`, by its name
-//!     #[gen_ai(input.messages)]      messages: Vec<ChatMessage>, // only with content capture on
+//!     #[gen_ai(input.messages)]      messages: Vec<ChatMessage<'static>>, // only with content capture on
 //!     #[gen_ai(skip)]                api_key: String,
 //! }
 //!

@@ -11,7 +11,7 @@ use opentelemetry::{Array, Key, StringValue, Value};
 use crate::Attributes;
 use crate::content::ContentKind;
 use crate::content::captured_json;
-use crate::content::messages::{InputMessages, OutputMessages, SystemInstructions, ToolDefinitions, to_json};
+use crate::content::messages::{InputMessages, OutputMessages, SystemInstructions, ToolDefinitions, json_within};
 
 /// A value of a string attribute: `&str`, `String`, `Cow<str>`, `Arc<str>`, `Box<str>`,
 /// an `Option` of one (`None` records nothing), or your own enum.
@@ -303,7 +303,9 @@ impl Attributes {
     pub fn set_input_messages<V: InputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
         if self.capture_content() {
             let messages = value.input_messages();
-            self.set_content(key.into(), ContentKind::InputMessages, !messages.is_empty(), || to_json(&messages));
+            self.set_content(key.into(), ContentKind::InputMessages, !messages.is_empty(), || {
+                json_within(&messages, crate::content::limit())
+            });
         }
     }
 
@@ -311,7 +313,9 @@ impl Attributes {
     pub fn set_output_messages<V: OutputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
         if self.capture_content() {
             let messages = value.output_messages();
-            self.set_content(key.into(), ContentKind::OutputMessages, !messages.is_empty(), || to_json(&messages));
+            self.set_content(key.into(), ContentKind::OutputMessages, !messages.is_empty(), || {
+                json_within(&messages, crate::content::limit())
+            });
         }
     }
 
@@ -319,7 +323,9 @@ impl Attributes {
     pub fn set_system_instructions<V: SystemInstructions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
         if self.capture_content() {
             let parts = value.system_instructions();
-            self.set_content(key.into(), ContentKind::SystemInstructions, !parts.is_empty(), || to_json(&parts));
+            self.set_content(key.into(), ContentKind::SystemInstructions, !parts.is_empty(), || {
+                json_within(&parts, crate::content::limit())
+            });
         }
     }
 
@@ -327,7 +333,9 @@ impl Attributes {
     pub fn set_tool_definitions<V: ToolDefinitions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
         if self.capture_content() {
             let tools = value.tool_definitions();
-            self.set_content(key.into(), ContentKind::ToolDefinitions, !tools.is_empty(), || to_json(&tools));
+            self.set_content(key.into(), ContentKind::ToolDefinitions, !tools.is_empty(), || {
+                json_within(&tools, crate::content::limit())
+            });
         }
     }
 

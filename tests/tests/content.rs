@@ -44,7 +44,7 @@ struct Request {
     #[gen_ai(system_instructions)]
     system: String,
     #[gen_ai(input.messages)]
-    messages: Vec<ChatMessage>,
+    messages: Vec<ChatMessage<'static>>,
     #[gen_ai(tool.definitions)]
     tools: Vec<ToolDefinition>,
 }
@@ -52,7 +52,7 @@ struct Request {
 #[derive(GenAiResponse)]
 struct Response {
     #[gen_ai(output.messages)]
-    choices: Vec<OutputMessage>,
+    choices: Vec<OutputMessage<'static>>,
 }
 
 #[gen_ai_chat(provider = "openai", request = req)]
@@ -63,11 +63,7 @@ fn chat(req: &Request) -> Response {
             OutputMessage::new(
                 vec![
                     Part::Reasoning("The user wants weather.".into()),
-                    Part::ToolCall {
-                        id: Some("call_1".into()),
-                        name: "weather".into(),
-                        arguments: Some(json!({"city": "Paris"})),
-                    },
+                    Part::tool_call(Some("call_1"), "weather", json!({"city": "Paris"})),
                 ],
                 FinishReason::from_provider("tool_calls"),
             ),
@@ -113,18 +109,8 @@ fn request() -> Request {
                     },
                 ],
             ),
-            ChatMessage::new(
-                "assistant",
-                vec![Part::ToolCall {
-                    id: Some("call_1".into()),
-                    name: "weather".into(),
-                    arguments: Some(json!({"city": "Paris"})),
-                }],
-            ),
-            ChatMessage::new(
-                "tool",
-                vec![Part::ToolCallResponse { id: Some("call_1".into()), response: json!({"forecast": "sunny"}) }],
-            ),
+            ChatMessage::new("assistant", vec![Part::tool_call(Some("call_1"), "weather", json!({"city": "Paris"}))]),
+            ChatMessage::new("tool", vec![Part::tool_call_response(Some("call_1"), json!({"forecast": "sunny"}))]),
         ],
         tools: vec![ToolDefinition::Function {
             name: "weather".into(),

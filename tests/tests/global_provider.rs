@@ -133,13 +133,13 @@ use otel_genai::content::messages::{ChatMessage, FinishReason, OutputMessage, Pa
 struct PromptRequest {
     model: String,
     #[gen_ai(input.messages)]
-    messages: Vec<ChatMessage>,
+    messages: Vec<ChatMessage<'static>>,
 }
 
 #[derive(otel_genai::GenAiResponse)]
 struct PromptResponse {
     #[gen_ai(output.messages)]
-    messages: Vec<OutputMessage>,
+    messages: Vec<OutputMessage<'static>>,
 }
 
 #[gen_ai_chat(provider = "openai", request = req, attributes(gen_ai.system_instructions = "Be brief."))]

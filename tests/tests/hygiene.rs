@@ -42,7 +42,7 @@ struct Response {
     id: String,
     input_tokens: u32,
     #[gen_ai(output.messages)]
-    messages: Vec<::otel_genai::content::messages::OutputMessage>,
+    messages: Vec<::otel_genai::content::messages::OutputMessage<'static>>,
 }
 
 #[gen_ai_chat(provider = "openai", request = req, server = "api.openai.com:443")]

@@ -14,7 +14,7 @@
 //! struct MyMessage { role: &'static str, text: String }
 //!
 //! impl ToChatMessage for MyMessage {
-//!     fn to_chat_message(&self) -> ChatMessage {
+//!     fn to_chat_message(&self) -> ChatMessage<'_> {
 //!         ChatMessage::new(self.role, vec![Part::text(&self.text)])
 //!     }
 //! }
@@ -25,6 +25,8 @@
 //!     serde_json::json!([{ "role": "user", "parts": [{ "type": "text", "content": "Hi" }] }])
 //! );
 //! ```
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
@@ -94,11 +96,12 @@ impl Modality {
     }
 }
 
-/// One part of a message.
+/// One part of a message. Text borrows where it can (`Cow`): a long prompt is not copied
+/// before the content limit cuts it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Part {
+pub enum Part<'a> {
     /// Text.
-    Text(String),
+    Text(Cow<'a, str>),
     /// The model asks for a tool call.
     ToolCall {
         /// The call's id.
@@ -106,17 +109,17 @@ pub enum Part {
         /// The tool's name.
         name: String,
         /// The arguments (a JSON object, as the model wrote them).
-        arguments: Option<Value>,
+        arguments: Option<Cow<'a, Value>>,
     },
     /// A tool's result, sent back to the model.
     ToolCallResponse {
         /// The id of the call it answers.
         id: Option<String>,
         /// What the tool returned.
-        response: Value,
+        response: Cow<'a, Value>,
     },
     /// The model's reasoning.
-    Reasoning(String),
+    Reasoning(Cow<'a, str>),
     /// Inline data, base64 encoded. Recorded only if you build it: the conversions of
     /// this crate turn media into [`Part::Uri`] or [`Part::File`] where they can.
     Blob {
@@ -125,7 +128,7 @@ pub enum Part {
         /// Its MIME type.
         mime_type: Option<String>,
         /// The data, base64.
-        content: String,
+        content: Cow<'a, str>,
     },
     /// A file the provider holds.
     File {
@@ -154,14 +157,29 @@ pub enum Part {
     },
 }
 
-impl Part {
+impl<'a> Part<'a> {
     /// A text part.
-    pub fn text(text: impl Into<String>) -> Part {
+    pub fn text(text: impl Into<Cow<'a, str>>) -> Part<'a> {
         Part::Text(text.into())
+    }
+
+    /// A tool call the model asks for, its arguments a JSON object.
+    pub fn tool_call(id: Option<&str>, name: &str, arguments: Value) -> Part<'a> {
+        Part::ToolCall { id: id.map(str::to_owned), name: name.to_owned(), arguments: Some(Cow::Owned(arguments)) }
+    }
+
+    /// A tool's result sent back to the model.
+    pub fn tool_call_response(id: Option<&str>, response: Value) -> Part<'a> {
+        Part::ToolCallResponse { id: id.map(str::to_owned), response: Cow::Owned(response) }
     }
 
     /// The part as the schemas spell it.
     pub fn to_json(&self) -> Value {
+        self.json_within(usize::MAX)
+    }
+
+    /// The part as the schemas spell it, each text cut to at most `limit` bytes.
+    fn json_within(&self, limit: usize) -> Value {
         let media = |kind: &str, modality: &Modality, mime_type: &Option<String>, field: &str, value: &str| {
             let mut part = json!({ "type": kind, "modality": modality.name() });
             if let Some(mime_type) = mime_type {
@@ -171,26 +189,28 @@ impl Part {
             part
         };
         match self {
-            Part::Text(text) => json!({ "type": "text", "content": text }),
+            Part::Text(text) => json!({ "type": "text", "content": within(text, limit) }),
             Part::ToolCall { id, name, arguments } => {
                 let mut part = json!({ "type": "tool_call", "name": name });
                 if let Some(id) = id {
                     part["id"] = Value::from(id.as_str());
                 }
                 if let Some(arguments) = arguments {
-                    part["arguments"] = arguments.clone();
+                    part["arguments"] = arguments.as_ref().clone();
                 }
                 part
             }
             Part::ToolCallResponse { id, response } => {
-                let mut part = json!({ "type": "tool_call_response", "response": response });
+                let mut part = json!({ "type": "tool_call_response", "response": response.as_ref() });
                 if let Some(id) = id {
                     part["id"] = Value::from(id.as_str());
                 }
                 part
             }
-            Part::Reasoning(text) => json!({ "type": "reasoning", "content": text }),
-            Part::Blob { modality, mime_type, content } => media("blob", modality, mime_type, "content", content),
+            Part::Reasoning(text) => json!({ "type": "reasoning", "content": within(text, limit) }),
+            Part::Blob { modality, mime_type, content } => {
+                media("blob", modality, mime_type, "content", &within(content, limit))
+            }
             Part::File { modality, mime_type, file_id } => media("file", modality, mime_type, "file_id", file_id),
             Part::Uri { modality, mime_type, uri } => media("uri", modality, mime_type, "uri", uri),
             Part::Generic { kind, fields } => {
@@ -204,29 +224,33 @@ impl Part {
 
 /// A message sent to the model (`gen_ai.input.messages`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ChatMessage {
+pub struct ChatMessage<'a> {
     /// Who wrote it.
     pub role: Role,
     /// What it says.
-    pub parts: Vec<Part>,
+    pub parts: Vec<Part<'a>>,
     /// The participant's name, when the provider takes one.
     pub name: Option<String>,
 }
 
-impl ChatMessage {
+impl<'a> ChatMessage<'a> {
     /// A message of `role` made of `parts`.
-    pub fn new(role: impl Into<Role>, parts: Vec<Part>) -> ChatMessage {
+    pub fn new(role: impl Into<Role>, parts: Vec<Part<'a>>) -> ChatMessage<'a> {
         ChatMessage { role: role.into(), parts, name: None }
     }
 
     /// A message of `role` with one text part.
-    pub fn text(role: impl Into<Role>, text: impl Into<String>) -> ChatMessage {
+    pub fn text(role: impl Into<Role>, text: impl Into<Cow<'a, str>>) -> ChatMessage<'a> {
         ChatMessage::new(role, vec![Part::text(text)])
     }
 
     /// The message as the schema spells it.
     pub fn to_json(&self) -> Value {
-        let mut message = json!({ "role": self.role.name(), "parts": parts(&self.parts) });
+        self.json_within(usize::MAX)
+    }
+
+    fn json_within(&self, limit: usize) -> Value {
+        let mut message = json!({ "role": self.role.name(), "parts": parts(&self.parts, limit) });
         if let Some(name) = &self.name {
             message["name"] = Value::from(name.as_str());
         }
@@ -280,28 +304,32 @@ impl FinishReason {
 
 /// A message the model returned (`gen_ai.output.messages`): one per choice.
 #[derive(Clone, Debug, PartialEq)]
-pub struct OutputMessage {
+pub struct OutputMessage<'a> {
     /// Who wrote it (usually the assistant).
     pub role: Role,
     /// What it says.
-    pub parts: Vec<Part>,
+    pub parts: Vec<Part<'a>>,
     /// The participant's name, when the provider gives one.
     pub name: Option<String>,
     /// Why the model stopped.
     pub finish_reason: FinishReason,
 }
 
-impl OutputMessage {
+impl<'a> OutputMessage<'a> {
     /// An assistant message made of `parts`.
-    pub fn new(parts: Vec<Part>, finish_reason: FinishReason) -> OutputMessage {
+    pub fn new(parts: Vec<Part<'a>>, finish_reason: FinishReason) -> OutputMessage<'a> {
         OutputMessage { role: Role::Assistant, parts, name: None, finish_reason }
     }
 
     /// The message as the schema spells it.
     pub fn to_json(&self) -> Value {
+        self.json_within(usize::MAX)
+    }
+
+    fn json_within(&self, limit: usize) -> Value {
         let mut message = json!({
             "role": self.role.name(),
-            "parts": parts(&self.parts),
+            "parts": parts(&self.parts, limit),
             "finish_reason": self.finish_reason.name(),
         });
         if let Some(name) = &self.name {
@@ -358,41 +386,59 @@ impl ToolDefinition {
     }
 }
 
-fn parts(parts: &[Part]) -> Value {
-    Value::Array(parts.iter().map(Part::to_json).collect())
+fn parts(parts: &[Part<'_>], limit: usize) -> Value {
+    Value::Array(parts.iter().map(|part| part.json_within(limit)).collect())
+}
+
+/// `text`, cut to at most `limit` bytes at a character boundary and marked with `…`.
+fn within(text: &str, limit: usize) -> Cow<'_, str> {
+    if text.len() <= limit {
+        return Cow::Borrowed(text);
+    }
+    let mut end = limit.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
 }
 
 /// A list of messages, parts or tool definitions as the schemas spell it.
 pub fn to_json<T: ToJson>(items: &[T]) -> Value {
-    Value::Array(items.iter().map(ToJson::to_json).collect())
+    json_within(items, usize::MAX)
+}
+
+/// The same, each text cut to at most `limit` bytes first: a long prompt is never copied
+/// whole.
+pub(crate) fn json_within<T: ToJson>(items: &[T], limit: usize) -> Value {
+    Value::Array(items.iter().map(|item| item.json_within(limit)).collect())
 }
 
 /// Anything of the model that serialises to its schema's JSON.
 pub trait ToJson {
-    /// The value as its schema spells it.
-    fn to_json(&self) -> Value;
+    /// The value as its schema spells it, each text cut to at most `limit` bytes.
+    fn json_within(&self, limit: usize) -> Value;
 }
 
-impl ToJson for ChatMessage {
-    fn to_json(&self) -> Value {
-        ChatMessage::to_json(self)
+impl ToJson for ChatMessage<'_> {
+    fn json_within(&self, limit: usize) -> Value {
+        ChatMessage::json_within(self, limit)
     }
 }
 
-impl ToJson for OutputMessage {
-    fn to_json(&self) -> Value {
-        OutputMessage::to_json(self)
+impl ToJson for OutputMessage<'_> {
+    fn json_within(&self, limit: usize) -> Value {
+        OutputMessage::json_within(self, limit)
     }
 }
 
-impl ToJson for Part {
-    fn to_json(&self) -> Value {
-        Part::to_json(self)
+impl ToJson for Part<'_> {
+    fn json_within(&self, limit: usize) -> Value {
+        Part::json_within(self, limit)
     }
 }
 
 impl ToJson for ToolDefinition {
-    fn to_json(&self) -> Value {
+    fn json_within(&self, _limit: usize) -> Value {
         ToolDefinition::to_json(self)
     }
 }
@@ -406,8 +452,8 @@ impl ToJson for ToolDefinition {
     note = "implement `otel_genai::content::messages::ToChatMessage` for it: only the typed message model is recorded, so that backends can read it"
 )]
 pub trait ToChatMessage {
-    /// The message.
-    fn to_chat_message(&self) -> ChatMessage;
+    /// The message, borrowing its text from `self` where it can.
+    fn to_chat_message(&self) -> ChatMessage<'_>;
 }
 
 /// One output message (choice) of yours, as the conventions' [`OutputMessage`].
@@ -417,8 +463,8 @@ pub trait ToChatMessage {
     note = "implement `otel_genai::content::messages::ToOutputMessage` for it"
 )]
 pub trait ToOutputMessage {
-    /// The message.
-    fn to_output_message(&self) -> OutputMessage;
+    /// The message, borrowing its text from `self` where it can.
+    fn to_output_message(&self) -> OutputMessage<'_>;
 }
 
 /// One tool definition of yours, as the conventions' [`ToolDefinition`].
@@ -432,15 +478,24 @@ pub trait ToToolDefinition {
     fn to_tool_definition(&self) -> ToolDefinition;
 }
 
-impl ToChatMessage for ChatMessage {
-    fn to_chat_message(&self) -> ChatMessage {
-        self.clone()
+impl ToChatMessage for ChatMessage<'_> {
+    fn to_chat_message(&self) -> ChatMessage<'_> {
+        ChatMessage {
+            role: self.role.clone(),
+            parts: self.parts.iter().map(Part::borrowed).collect(),
+            name: self.name.clone(),
+        }
     }
 }
 
-impl ToOutputMessage for OutputMessage {
-    fn to_output_message(&self) -> OutputMessage {
-        self.clone()
+impl ToOutputMessage for OutputMessage<'_> {
+    fn to_output_message(&self) -> OutputMessage<'_> {
+        OutputMessage {
+            role: self.role.clone(),
+            parts: self.parts.iter().map(Part::borrowed).collect(),
+            name: self.name.clone(),
+            finish_reason: self.finish_reason,
+        }
     }
 }
 
@@ -459,7 +514,7 @@ impl ToToolDefinition for ToolDefinition {
 )]
 pub trait InputMessages {
     /// The messages.
-    fn input_messages(&self) -> Vec<ChatMessage>;
+    fn input_messages(&self) -> Vec<ChatMessage<'_>>;
 }
 
 /// A value that can be recorded as `gen_ai.output.messages`: a list of messages that
@@ -471,7 +526,7 @@ pub trait InputMessages {
 )]
 pub trait OutputMessages {
     /// The messages, one per choice.
-    fn output_messages(&self) -> Vec<OutputMessage>;
+    fn output_messages(&self) -> Vec<OutputMessage<'_>>;
 }
 
 /// A value that can be recorded as `gen_ai.system_instructions`: text, or [`Part`]s.
@@ -482,7 +537,7 @@ pub trait OutputMessages {
 )]
 pub trait SystemInstructions {
     /// The instructions, as parts.
-    fn system_instructions(&self) -> Vec<Part>;
+    fn system_instructions(&self) -> Vec<Part<'_>>;
 }
 
 /// A value that can be recorded as `gen_ai.tool.definitions`: a list of definitions that
@@ -498,13 +553,13 @@ pub trait ToolDefinitions {
 }
 
 impl<T: ToChatMessage> InputMessages for [T] {
-    fn input_messages(&self) -> Vec<ChatMessage> {
+    fn input_messages(&self) -> Vec<ChatMessage<'_>> {
         self.iter().map(ToChatMessage::to_chat_message).collect()
     }
 }
 
 impl<T: ToOutputMessage> OutputMessages for [T] {
-    fn output_messages(&self) -> Vec<OutputMessage> {
+    fn output_messages(&self) -> Vec<OutputMessage<'_>> {
         self.iter().map(ToOutputMessage::to_output_message).collect()
     }
 }
@@ -515,20 +570,20 @@ impl<T: ToToolDefinition> ToolDefinitions for [T] {
     }
 }
 
-impl SystemInstructions for [Part] {
-    fn system_instructions(&self) -> Vec<Part> {
-        self.to_vec()
+impl SystemInstructions for [Part<'_>] {
+    fn system_instructions(&self) -> Vec<Part<'_>> {
+        self.iter().map(Part::borrowed).collect()
     }
 }
 
 impl SystemInstructions for str {
-    fn system_instructions(&self) -> Vec<Part> {
+    fn system_instructions(&self) -> Vec<Part<'_>> {
         vec![Part::text(self)]
     }
 }
 
 impl SystemInstructions for String {
-    fn system_instructions(&self) -> Vec<Part> {
+    fn system_instructions(&self) -> Vec<Part<'_>> {
         vec![Part::text(self.as_str())]
     }
 }
@@ -570,7 +625,29 @@ macro_rules! forward {
     };
 }
 
-forward!(InputMessages, input_messages, ChatMessage);
-forward!(OutputMessages, output_messages, OutputMessage);
+forward!(InputMessages, input_messages, ChatMessage<'_>);
+forward!(OutputMessages, output_messages, OutputMessage<'_>);
 forward!(ToolDefinitions, tool_definitions, ToolDefinition);
-forward!(SystemInstructions, system_instructions, Part);
+forward!(SystemInstructions, system_instructions, Part<'_>);
+
+impl Part<'_> {
+    /// The part, borrowing its text from this one.
+    pub fn borrowed(&self) -> Part<'_> {
+        match self {
+            Part::Text(text) => Part::Text(Cow::Borrowed(text)),
+            Part::ToolCall { id, name, arguments } => Part::ToolCall {
+                id: id.clone(),
+                name: name.clone(),
+                arguments: arguments.as_deref().map(Cow::Borrowed),
+            },
+            Part::ToolCallResponse { id, response } => {
+                Part::ToolCallResponse { id: id.clone(), response: Cow::Borrowed(response) }
+            }
+            Part::Reasoning(text) => Part::Reasoning(Cow::Borrowed(text)),
+            Part::Blob { modality, mime_type, content } => {
+                Part::Blob { modality: modality.clone(), mime_type: mime_type.clone(), content: Cow::Borrowed(content) }
+            }
+            other => other.clone(),
+        }
+    }
+}

@@ -167,6 +167,11 @@ pub enum ContentKind {
     Other,
 }
 
+/// The limit of one captured value, in bytes of JSON.
+pub(crate) fn limit() -> usize {
+    LIMIT.load(Ordering::Relaxed)
+}
+
 fn redactor() -> Option<Redactor> {
     REDACTOR.read().unwrap_or_else(PoisonError::into_inner).clone()
 }

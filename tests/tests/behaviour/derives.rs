@@ -17,7 +17,7 @@ struct Message {
 }
 
 impl otel_genai::content::messages::ToChatMessage for Message {
-    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage {
+    fn to_chat_message(&self) -> otel_genai::content::messages::ChatMessage<'_> {
         otel_genai::content::messages::ChatMessage::text(self.role, self.content.as_str())
     }
 }
@@ -131,7 +131,7 @@ struct ChatResponse {
     #[gen_ai(flatten)]
     usage: Usage,
     #[gen_ai(output.messages)]
-    text: Vec<otel_genai::content::messages::OutputMessage>,
+    text: Vec<otel_genai::content::messages::OutputMessage<'static>>,
 }
 
 #[derive(GenAiResponse, Clone, Copy)]
