@@ -93,7 +93,11 @@ impl SpanGuard {
     fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
         let Parts { parent, builder, run, own_run, call, client, operation } = parts;
         let span = match (tracer, builder) {
-            (Some(tracer), Some(builder)) => Some(tracer.build(builder, &parent)),
+            (Some(tracer), Some(SpanStart { name, kind, attributes })) => {
+                // Built here, where it is used: a span builder is large to move around.
+                let builder = SpanBuilder::from_name(name).with_kind(kind).with_attributes(attributes);
+                Some(tracer.build(builder, &parent))
+            }
             _ => None,
         };
         let recording = span.as_ref().is_some_and(opentelemetry::trace::Span::is_recording);
@@ -377,13 +381,21 @@ impl DeferredSpan {
 struct Parts {
     parent: Context,
     /// `None` when no tracer records.
-    builder: Option<SpanBuilder>,
+    builder: Option<SpanStart>,
     run: Option<Arc<RunNode>>,
     /// `run` is the call's own (an agent or workflow): it goes into the body's context.
     own_run: bool,
     call: Option<Box<Call>>,
     client: bool,
     operation: Operation,
+}
+
+/// What a span builder is made of, kept small until the span starts.
+#[derive(Debug)]
+struct SpanStart {
+    name: Cow<'static, str>,
+    kind: SpanKind,
+    attributes: Vec<KeyValue>,
 }
 
 struct Prepared {
@@ -429,12 +441,12 @@ fn prepare(
         attrs.remove_content();
     }
     let client = kind == SpanKind::Client;
-    let builder = tracer.as_ref().map(|_| {
+    let builder = tracer.as_ref().map(move |_| {
         let name = match name {
             Some(name) => Cow::Borrowed(name),
             None => span_name(operation, &attrs),
         };
-        SpanBuilder::from_name(name).with_kind(kind).with_attributes(attrs.into_vec())
+        SpanStart { name, kind, attributes: attrs.into_vec() }
     });
     Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client, operation } })
 }
