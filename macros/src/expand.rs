@@ -284,8 +284,13 @@ fn infer_impl_trait(tokens: TokenStream) -> TokenStream {
             TokenTree::Ident(ident) if ident == "impl" => {
                 // Skip the bounds: up to the `,` or `>` that closes them at this depth.
                 let mut depth = 0_usize;
+                // The `>` of an `->` (in `impl Fn() -> T`) closes nothing.
+                let mut after_dash = false;
                 while let Some(next) = trees.peek() {
+                    let arrow = after_dash;
+                    after_dash = matches!(next, TokenTree::Punct(punct) if punct.as_char() == '-');
                     match next {
+                        TokenTree::Punct(punct) if punct.as_char() == '>' && arrow => {}
                         TokenTree::Punct(punct) if punct.as_char() == '<' => depth += 1,
                         TokenTree::Punct(punct) if punct.as_char() == '>' && depth == 0 => break,
                         TokenTree::Punct(punct) if punct.as_char() == '>' => depth -= 1,

@@ -265,10 +265,12 @@ enum Phase {
 /// cancelled; never polled, a deferred span records nothing.
 #[must_use = "streams do nothing unless polled"]
 pub struct InStream<S, O> {
-    phase: Phase,
-    summary: StreamSummary,
-    observe: O,
+    // Declared first, dropped first: a stream cut short drops its inner stream (and the
+    // spans still open in it) before its own span ends.
     stream: S,
+    observe: O,
+    summary: StreamSummary,
+    phase: Phase,
 }
 
 impl<S, O> InStream<S, O>
@@ -371,17 +373,19 @@ impl<S, O> Drop for InStream<S, O> {
     }
 }
 
-/// Whether a stream's span or metrics record anything: then its chunks are looked at.
+/// Whether anything is recorded of a stream's chunks — its span, metrics, usage and cost,
+/// errors — so that they are looked at.
 fn records(guard: &SpanGuard) -> bool {
-    guard.is_recording() || guard.measured().is_some()
+    guard.is_recording() || guard.has_call()
 }
 
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
     let cost = guard.record_stream_usage(Usage(summary.tokens), summary.response_model.as_deref());
+    let mut attributes = summary.into_attributes();
+    attributes.extend(cost);
+    guard.add_details(&attributes);
     if guard.is_recording() {
-        let mut attributes = summary.into_attributes();
-        attributes.extend(cost);
         guard.set_attributes(attributes);
     }
 }

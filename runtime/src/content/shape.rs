@@ -89,19 +89,48 @@ pub(crate) fn captured_json(kind: ContentKind, mut value: Value) -> String {
     mask_secrets(&mut value);
     let limit = LIMIT.load(Ordering::Relaxed);
     let mut text = value.to_string();
-    // Each round cuts the longest text by what is over; escaping may make a round fall
-    // short, so a few rounds may be needed.
-    for _ in 0..32 {
-        if text.len() <= limit {
-            return text;
-        }
+    if text.len() <= limit {
+        return text;
+    }
+    // Over: first give every text an equal share of the limit, then cut the longest by
+    // what is still over, and last drop the oldest items, until it fits.
+    let share = (limit / count_strings(&value).max(1)).max(16);
+    cap_strings(&mut value, share);
+    text = value.to_string();
+    while text.len() > limit {
         let over = text.len() - limit;
-        if !cut_longest_string(&mut value, over) && !drop_last_item(&mut value) {
+        if !cut_longest_string(&mut value, over) && !drop_first_item(&mut value) {
             break;
         }
         text = value.to_string();
     }
     if text.len() <= limit { text } else { empty_like(&value).to_string() }
+}
+
+fn count_strings(value: &Value) -> usize {
+    match value {
+        Value::String(_) => 1,
+        Value::Array(items) => items.iter().map(count_strings).sum(),
+        Value::Object(fields) => fields.values().map(count_strings).sum(),
+        _ => 0,
+    }
+}
+
+/// Cuts every string longer than `share` bytes to `share`, marked.
+fn cap_strings(value: &mut Value, share: usize) {
+    match value {
+        Value::String(text) if text.len() > share => {
+            let mut boundary = share.saturating_sub(MARK.len());
+            while !text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
+            text.truncate(boundary);
+            text.push_str(MARK);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| cap_strings(item, share)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| cap_strings(field, share)),
+        _ => {}
+    }
 }
 
 const MARK: &str = "…";
@@ -110,7 +139,7 @@ const MARK: &str = "…";
 /// character boundary. False when no string is long enough to help.
 fn cut_longest_string(value: &mut Value, over: usize) -> bool {
     let Some(longest) = longest_string(value) else { return false };
-    if longest.len() <= MARK.len() {
+    if longest.len() <= 2 * MARK.len() {
         return false;
     }
     let keep = longest.len().saturating_sub(over + MARK.len());
@@ -132,11 +161,11 @@ fn longest_string(value: &mut Value) -> Option<&mut String> {
     }
 }
 
-/// Drops the last item of the outermost array: older context goes last.
-fn drop_last_item(value: &mut Value) -> bool {
+/// Drops the first item of the outermost array: the oldest message goes first.
+fn drop_first_item(value: &mut Value) -> bool {
     match value {
         Value::Array(items) if items.len() > 1 => {
-            items.pop();
+            items.remove(0);
             true
         }
         _ => false,
@@ -171,6 +200,19 @@ mod tests {
                 "items": [{"db_password": REDACTED}]
             })
         );
+    }
+
+    #[test]
+    fn a_long_history_keeps_a_share_of_every_message_and_then_its_newest() {
+        let messages: Vec<Value> = (0..100)
+            .map(|n| json!({"role": "user", "parts": [{"type": "text", "content": format!("{n:03} {}", "x".repeat(1000))}]}))
+            .collect();
+        let text = captured_json(ContentKind::InputMessages, Value::Array(messages));
+        assert!(text.len() <= CONTENT_LIMIT, "{} bytes", text.len());
+        let kept: Vec<Value> = serde_json::from_str(&text).unwrap();
+        assert!(kept.len() > 10, "only {} messages kept", kept.len());
+        let last = kept.last().unwrap()["parts"][0]["content"].as_str().unwrap();
+        assert!(last.starts_with("099 "), "the newest message stays: {last}");
     }
 
     #[test]

@@ -68,8 +68,8 @@ impl Price {
 /// inference spans, the `gen_ai.usage.cost` metric and the `otel_genai.total.cost` of
 /// agent and workflow spans.
 ///
-/// A model is found by its exact name or, failing that, by the longest priced name it
-/// extends with a `-` (`gpt-4o-2024-08-06` is priced as `gpt-4o`). The response model is
+/// A model is found by its exact name or, failing that, as a dated or `-latest` variant of
+/// a priced name (`gpt-4o-2024-08-06` is priced as `gpt-4o`; `o3-pro` is not `o3`). The response model is
 /// looked up first, then the request model. A model with no price costs nothing: its cost
 /// is not recorded, and the first call to it says so once on standard error (unless
 /// [`quiet`](Pricing::quiet)).
@@ -229,20 +229,20 @@ impl Pricing {
         self.date.as_deref()
     }
 
-    /// The price of `model` of `provider`: by its exact name, or the longest priced name it
-    /// extends with a `-`.
+    /// The price of `model` of `provider`: by its exact name, or as a dated or `-latest`
+    /// variant of a priced name (`o3-pro` is another model than `o3`).
     pub fn price(&self, provider: &str, model: &str) -> Option<Price> {
         let models = self.prices.get(provider)?;
         if let Some(price) = models.get(model) {
             return Some(*price);
         }
-        models
-            .iter()
-            .filter(|(name, _)| {
-                model.len() > name.len() && model.starts_with(name.as_str()) && model.as_bytes()[name.len()] == b'-'
-            })
-            .max_by_key(|(name, _)| name.len())
-            .map(|(_, price)| *price)
+        let variant_of = |name: &str| {
+            model
+                .strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|suffix| suffix == "latest" || suffix.as_bytes().first().is_some_and(u8::is_ascii_digit))
+        };
+        models.iter().filter(|(name, _)| variant_of(name)).max_by_key(|(name, _)| name.len()).map(|(_, price)| *price)
     }
 
     fn say_unknown(&self, provider: &str, model: &str) {
@@ -385,6 +385,13 @@ mod tests {
         assert_eq!(pricing.price("openai", "gpt-4o-2024-08-06"), pricing.price("openai", "gpt-4o"));
         assert_eq!(pricing.price("openai", "gpt-4o-mini-2024-07-18"), pricing.price("openai", "gpt-4o-mini"));
         assert_eq!(pricing.price("openai", "gpt-4oo"), None);
+        assert_eq!(pricing.price("openai", "o3-pro"), None, "another model, not a dated o3");
+        assert_eq!(pricing.price("openai", "gpt-4o-realtime-preview"), None);
+        assert_eq!(
+            pricing.price("anthropic", "claude-sonnet-4-20250514"),
+            pricing.price("anthropic", "claude-sonnet-4")
+        );
+        assert_eq!(pricing.price("anthropic", "claude-sonnet-4-latest"), pricing.price("anthropic", "claude-sonnet-4"));
         assert_eq!(pricing.price("nobody", "gpt-4o"), None);
     }
 

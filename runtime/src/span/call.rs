@@ -140,6 +140,13 @@ impl Call {
         }
     }
 
+    /// Adds attributes to the details event, if one is kept.
+    pub(crate) fn add_details_list(&mut self, attributes: &[KeyValue]) {
+        if let Some(details) = &mut self.details {
+            details.extend_from_slice(attributes);
+        }
+    }
+
     /// The cost as the span's attribute, once: to go with the response's attributes.
     pub(crate) fn report_cost(&mut self) -> Option<KeyValue> {
         let cost = self.cost.filter(|_| !self.cost_reported)?;

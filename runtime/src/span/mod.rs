@@ -56,6 +56,9 @@ pub struct SpanGuard {
     /// A client operation: its failures are `gen_ai.client.operation.exception` events.
     client: bool,
     operation: Operation,
+    /// An error was recorded: dropped afterwards, the span keeps that error rather than
+    /// becoming "cancelled".
+    errored: bool,
 }
 
 impl SpanGuard {
@@ -87,6 +90,7 @@ impl SpanGuard {
         call: None,
         client: false,
         operation: Operation::ExecuteTool,
+        errored: false,
     };
 
     #[inline]
@@ -106,7 +110,7 @@ impl SpanGuard {
         if own_run && let Some(run) = &run {
             cx = Some(cx.unwrap_or(parent).with_value(CurrentRun(run.clone())));
         }
-        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client, operation }
+        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client, operation, errored: false }
     }
 
     /// Runs the pinned `body` to completion with this span's context attached around every
@@ -224,6 +228,18 @@ impl SpanGuard {
         call.report_cost()
     }
 
+    /// Whether the call's usage, cost or metrics are recorded.
+    pub(crate) fn has_call(&self) -> bool {
+        self.call.is_some()
+    }
+
+    /// Adds a stream's response attributes to the details event, if one is kept.
+    pub(crate) fn add_details(&mut self, attributes: &[KeyValue]) {
+        if let Some(call) = &mut self.call {
+            call.add_details_list(attributes);
+        }
+    }
+
     /// The metrics state of the call, when metrics are recorded.
     pub(crate) fn measured(&self) -> Option<&Call> {
         self.call.as_deref().filter(|call| call.measures())
@@ -237,6 +253,7 @@ impl SpanGuard {
         exception_type: &'static str,
         message: impl FnOnce() -> String,
     ) {
+        self.errored = true;
         if let Some(call) = &mut self.call {
             call.observe_error(error_type.clone());
         }
@@ -480,7 +497,14 @@ impl<F: Future> Future for InSpan<'_, F> {
 
 impl Drop for SpanGuard {
     fn drop(&mut self) {
-        if !self.ended {
+        if self.ended {
+            return;
+        }
+        if self.errored {
+            // A stream that yielded an error and was then dropped (`chunk?`): the error
+            // stands.
+            self.finish();
+        } else {
             self.end_failed("cancelled", || "cancelled: the future was dropped before it completed".to_owned());
         }
     }

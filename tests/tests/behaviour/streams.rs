@@ -232,3 +232,63 @@ async fn a_stream_that_panics_ends_its_span_as_a_panic() {
     assert_eq!(span.status(), &Status::error("panicked while polled"));
     assert_eq!(tree.len(), 1, "ended once");
 }
+
+#[tokio::test]
+async fn an_error_item_then_dropping_the_stream_keeps_the_error() {
+    let capture = Capture::new();
+    capture
+        .scope(async {
+            let mut lines = Box::pin(flaky_lines(vec![Ok("a"), Err(std::io::Error::other("disk on fire")), Ok("b")]));
+            while let Some(line) = lines.next().await {
+                if line.is_err() {
+                    break; // as `line?` does
+                }
+            }
+        })
+        .await;
+    let tree = capture.tree();
+    let span = tree.root();
+    assert_eq!(span.str_attr("error.type"), Some("std::io::error::Error"), "{tree}");
+    assert_eq!(span.status(), &Status::error("disk on fire"));
+    assert_eq!(span.event_names(), ["exception"], "one failure, not a second for the drop");
+}
+
+/// A stream of streams: the outer span stays open while its inner stream's span does.
+#[tool]
+async fn relay() -> impl Stream<Item = u32> {
+    numbers(3)
+}
+
+#[tokio::test]
+async fn a_stream_cut_short_ends_its_inner_stream_first() {
+    let capture = Capture::new();
+    capture
+        .scope(async {
+            let mut relayed = Box::pin(relay().await);
+            assert_eq!(relayed.next().await, Some(0));
+        })
+        .await;
+    let tree = capture.tree();
+    let outer = tree.find("execute_tool relay").unwrap();
+    let inner = outer.child("execute_tool numbers").expect("nested");
+    assert_eq!(inner.str_attr("error.type"), Some("cancelled"));
+    assert!(inner.data().end_time <= outer.data().end_time, "the inner span ends first");
+}
+
+/// `impl Trait` with an arrow in its bounds, in a `Result`.
+#[tool]
+fn adder(by: u8) -> Result<impl Fn(u8) -> u8, String> {
+    if by == 0 {
+        return Err("nothing to add".to_owned());
+    }
+    Ok(move |n| n + by)
+}
+
+#[test]
+fn impl_trait_with_an_arrow_in_a_result() {
+    let capture = Capture::new();
+    let add = capture.in_scope(|| adder(2)).unwrap();
+    assert_eq!(add(1), 3);
+    assert!(capture.in_scope(|| adder(0)).is_err());
+    assert_eq!(capture.tree().find_all("execute_tool adder").len(), 2);
+}
