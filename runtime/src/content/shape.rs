@@ -38,29 +38,15 @@ pub fn set_content_redactor(redactor: impl Fn(ContentKind, &mut Value) + Send + 
     *REDACTOR.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::new(redactor));
 }
 
-/// Keys whose values are secrets more often than not.
-const SECRET_KEYS: [&str; 14] = [
-    "api_key",
-    "apikey",
-    "api-key",
-    "authorization",
-    "auth",
-    "token",
-    "access_token",
-    "refresh_token",
-    "password",
-    "passwd",
-    "secret",
-    "client_secret",
-    "private_key",
-    "cookie",
-];
+/// Parts of a key (lowercase, `_` and `-` removed) that name a secret.
+const SECRET_PARTS: [&str; 9] =
+    ["apikey", "secret", "password", "passwd", "privatekey", "accesskey", "authorization", "cookie", "credential"];
 
+/// Whether `key` names a secret: `api_key`, `clientSecret`, `aws_secret_access_key`,
+/// `accessToken`, `Authorization`... but not `max_tokens`.
 fn secret_looking(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|secret| {
-        key == *secret || key.strip_suffix(secret).is_some_and(|rest| rest.ends_with('_') || rest.ends_with('-'))
-    })
+    let key: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
+    key == "auth" || key.ends_with("token") || SECRET_PARTS.iter().any(|part| key.contains(part))
 }
 
 /// Replaces the values of secret-looking keys, anywhere in `value`, with [`REDACTED`].
@@ -190,14 +176,16 @@ mod tests {
     fn secret_looking_keys_are_masked_anywhere() {
         let mut value = json!({
             "query": "rust", "api_key": "sk-1", "client": {"Authorization": "Bearer x", "max_tokens": 5},
-            "items": [{"db_password": "hunter2"}]
+            "items": [{"db_password": "hunter2"}, {"accessToken": "t", "clientSecret": "s", "aws_secret_access_key": "k"}],
+            "usage": {"input_tokens": 3, "token_count": 4}
         });
         mask_secrets(&mut value);
         assert_eq!(
             value,
             json!({
                 "query": "rust", "api_key": REDACTED, "client": {"Authorization": REDACTED, "max_tokens": 5},
-                "items": [{"db_password": REDACTED}]
+                "items": [{"db_password": REDACTED}, {"accessToken": REDACTED, "clientSecret": REDACTED, "aws_secret_access_key": REDACTED}],
+                "usage": {"input_tokens": 3, "token_count": 4}
             })
         );
     }
