@@ -123,22 +123,28 @@ impl SpanGuard {
     }
 
     fn poll_in<F: Future>(&mut self, body: Pin<&mut F>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let Some(cx) = &self.cx else {
+        if self.is_empty() {
             return body.poll(task);
-        };
-        let attached = cx.clone().attach();
+        }
+        let attached = self.cx.clone().map(Context::attach);
         let polled = catch_unwind(AssertUnwindSafe(|| body.poll(task)));
         drop(attached);
         polled.unwrap_or_else(|payload| self.end_panicked(payload))
     }
 
+    /// Nothing is recorded of this call: no span, no metrics.
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.cx.is_none() && self.call.is_none()
+    }
+
     /// Runs `body` with this span's context attached. A panic ends the span with
     /// `error.type = "panic"` and continues unwinding.
     pub fn run_sync<R>(&mut self, body: impl FnOnce() -> R) -> R {
-        let Some(cx) = &self.cx else {
+        if self.is_empty() {
             return body();
-        };
-        let attached = cx.clone().attach();
+        }
+        let attached = self.cx.clone().map(Context::attach);
         let result = catch_unwind(AssertUnwindSafe(body));
         drop(attached);
         result.unwrap_or_else(|payload| self.end_panicked(payload))
@@ -149,10 +155,10 @@ impl SpanGuard {
     /// no `catch_unwind` on this path) and continues unwinding.
     #[inline]
     pub(crate) fn poll_attached<T>(&mut self, poll: impl FnOnce() -> T) -> T {
-        let Some(cx) = &self.cx else {
+        if self.is_empty() {
             return poll();
-        };
-        let attached = cx.clone().attach();
+        }
+        let attached = self.cx.clone().map(Context::attach);
         let on_panic = EndOnPanic(self);
         let polled = poll();
         std::mem::forget(on_panic);
