@@ -15,6 +15,8 @@ use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 use crate::span::tracer::{ScopedTracer, scope};
 
 static LOGGER: RwLock<Option<SdkLogger>> = RwLock::new(None);
+/// Whether [`LOGGER`] was ever set: read on every client span, without the lock.
+static LOGGER_SET: AtomicBool = AtomicBool::new(false);
 static ON_SPANS: AtomicBool = AtomicBool::new(false);
 
 /// Sends the GenAI events (`gen_ai.client.operation.exception`,
@@ -30,6 +32,14 @@ static ON_SPANS: AtomicBool = AtomicBool::new(false);
 /// ```
 pub fn set_logger_provider(provider: &SdkLoggerProvider) {
     *LOGGER.write().unwrap_or_else(PoisonError::into_inner) = Some(provider.logger_with_scope(scope()));
+    LOGGER_SET.store(true, Ordering::Release);
+}
+
+/// Whether a logger provider was set: then client calls record events with no tracer or
+/// meter either.
+#[inline]
+pub(crate) fn logger_set() -> bool {
+    LOGGER_SET.load(Ordering::Acquire)
 }
 
 /// Also records each event as an event on its span (the span it is about, while it is

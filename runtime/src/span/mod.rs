@@ -436,7 +436,7 @@ fn prepare(
     capacity: usize,
     describe: impl FnOnce(&mut Attributes),
 ) -> Option<Prepared> {
-    let Sources { tracer, instruments, parent } = Sources::current()?;
+    let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
     let mode = content::capture_mode();
     let mut attrs = Attributes::with_distinct_keys(capacity, mode.on_spans() || mode.on_events());
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());

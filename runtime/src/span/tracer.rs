@@ -80,9 +80,10 @@ pub(crate) struct Sources {
 }
 
 impl Sources {
-    /// The sources of a span started now, or `None` when nothing records.
+    /// The sources of a span started now, or `None` when nothing records. A `client` call
+    /// also records when only a logger provider is set: its failures and details are events.
     #[inline]
-    pub(crate) fn current() -> Option<Sources> {
+    pub(crate) fn current(client: bool) -> Option<Sources> {
         Context::map_current(|cx| {
             let (tracer, instruments) = match cx.get::<ScopedTracer>() {
                 Some(scoped) => (Some(SpanSource::Scoped(scoped.tracer.clone())), scoped.instruments.clone()),
@@ -91,7 +92,8 @@ impl Sources {
                     (tracer.map(|(tracer, fresh)| SpanSource::Global { tracer, fresh }), instruments)
                 }
             };
-            (tracer.is_some() || instruments.is_some()).then(|| Sources { tracer, instruments, parent: cx.clone() })
+            let records = tracer.is_some() || instruments.is_some() || (client && crate::signals::events::logger_set());
+            records.then(|| Sources { tracer, instruments, parent: cx.clone() })
         })
     }
 }
