@@ -211,26 +211,37 @@ def requirement(raw):
             "recommended": "Recommended", "opt_in": "OptIn"}[raw]
 
 
+def attribute_groups():
+    """The attribute groups of spans.yaml and metrics.yaml, by id."""
+    groups = {}
+    for path in ("gen-ai/spans.yaml", "gen-ai/metrics.yaml"):
+        for group in yaml.safe_load((ROOT / path).read_text())["attribute_groups"]:
+            groups[group["id"]] = group["attributes"]
+    return groups
+
+
+def referenced(entries, groups):
+    """The attribute references of `entries`, groups expanded in place, in order: a later
+    reference of the same name refines an earlier one."""
+    for entry in entries:
+        if "ref_group" in entry:
+            yield from referenced(groups[entry["ref_group"]], groups)
+        else:
+            yield entry
+
+
 def spans():
     data = yaml.safe_load((ROOT / "gen-ai/spans.yaml").read_text())
-    groups = {g["id"]: g["attributes"] for g in data["attribute_groups"]}
-
-    def expand(entries, into):
-        for entry in entries:
-            if "ref_group" in entry:
-                expand(groups[entry["ref_group"]], into)
-                continue
-            name = entry["ref"]
-            current = into.setdefault(name, {"requirement": "Recommended", "sampling": False})
+    groups = attribute_groups()
+    found = []
+    for span in data["spans"]:
+        attrs = {}
+        for entry in referenced(span["attributes"], groups):
+            current = attrs.setdefault(entry["ref"], {"requirement": "Recommended", "sampling": False})
             if "requirement_level" in entry:
                 current["requirement"] = requirement(entry["requirement_level"])
             if entry.get("sampling_relevant"):
                 current["sampling"] = True
-        return into
-
-    found = []
-    for span in data["spans"]:
-        attrs = expand(span["attributes"], {})
         found.append({"type": span["type"], "kind": span["kind"], "operations": SPAN_OPERATIONS[span["type"]],
                       "attributes": attrs})
     return found
@@ -238,31 +249,35 @@ def spans():
 
 def metrics():
     data = yaml.safe_load((ROOT / "gen-ai/metrics.yaml").read_text())
-    span_groups = yaml.safe_load((ROOT / "gen-ai/spans.yaml").read_text())["attribute_groups"]
-    groups = {g["id"]: g["attributes"] for g in span_groups + data["attribute_groups"]}
-
-    def expand(entries, into):
-        for entry in entries:
-            if "ref_group" in entry:
-                expand(groups[entry["ref_group"]], into)
-                continue
-            level = entry.get("requirement_level")
-            into[entry["ref"]] = requirement(level) if level else into.get(entry["ref"], "Recommended")
-        return into
-
+    groups = attribute_groups()
     found = []
     for metric in data["metrics"]:
+        attrs = {}
+        for entry in referenced(metric["attributes"], groups):
+            level = entry.get("requirement_level")
+            attrs[entry["ref"]] = requirement(level) if level else attrs.get(entry["ref"], "Recommended")
         found.append({
             "name": metric["name"],
             "unit": metric["unit"],
             "value": "Int" if metric["annotations"]["code_generation"]["metric_value_type"] == "int" else "Double",
             "brief": one_line(metric["brief"]),
-            "attributes": expand(metric["attributes"], {}),
+            "attributes": attrs,
             "extension": False,
         })
     for extension in EXTENSION_METRICS:
         found.append(dict(extension, extension=True))
     return sorted(found, key=lambda m: m["name"])
+
+
+def constants(w, module, doc, items):
+    """A module of name constants: `gen_ai.request.model` as `GEN_AI_REQUEST_MODEL`."""
+    w(f"/// {doc}")
+    w(f"pub mod {module} {{")
+    for item in items:
+        const = item["name"].upper().replace(".", "_")
+        w(f"    /// `{item['name']}`: {item['brief']}")
+        w(f"    pub const {const}: &str = {rust_str(item['name'])};")
+    w("}")
 
 
 def float_list(values):
@@ -301,13 +316,7 @@ def main():
         w("    },")
     w("];")
     w("")
-    w("/// Every attribute name as a constant, such as `GEN_AI_REQUEST_MODEL`.")
-    w("pub mod names {")
-    for a in attributes():
-        const = a["name"].upper().replace(".", "_")
-        w(f"    /// `{a['name']}`: {a['brief']}")
-        w(f"    pub const {const}: &str = {rust_str(a['name'])};")
-    w("}")
+    constants(w, "names", "Every attribute name as a constant, such as `GEN_AI_REQUEST_MODEL`.", attributes())
     w("")
     w("/// Deprecated names: never emitted, a compile error where written.")
     w("pub static DEPRECATED: &[DeprecatedDef] = &[")
@@ -347,13 +356,7 @@ def main():
         w("    },")
     w("];")
     w("")
-    w("/// Every metric name as a constant, such as `GEN_AI_CLIENT_OPERATION_DURATION`.")
-    w("pub mod metric_names {")
-    for m in metrics():
-        const = m["name"].upper().replace(".", "_")
-        w(f"    /// `{m['name']}`: {m['brief']}")
-        w(f"    pub const {const}: &str = {rust_str(m['name'])};")
-    w("}")
+    constants(w, "metric_names", "Every metric name as a constant, such as `GEN_AI_CLIENT_OPERATION_DURATION`.", metrics())
     sys.stdout.write("\n".join(out) + "\n")
 
 

@@ -26,6 +26,27 @@ struct Workload {
     traced: fn(),
 }
 
+/// The streamed chat drained to its end, `$chunks` chunks, each way.
+macro_rules! stream_workload {
+    ($name:literal, $chunks:literal) => {
+        Workload {
+            name: $name,
+            bare: || {
+                black_box(drain(bare::stream_chat(black_box(&request()), $chunks)));
+            },
+            ours: || {
+                black_box(drain(ours::stream_chat(black_box(&request()), $chunks)));
+            },
+            hand: |hand| {
+                black_box(drain(hand.stream_chat(black_box(&request()), $chunks)));
+            },
+            traced: || {
+                black_box(drain(traced::stream_chat(black_box(&request()), $chunks)));
+            },
+        }
+    };
+}
+
 fn workloads() -> Vec<Workload> {
     vec![
         Workload {
@@ -50,51 +71,9 @@ fn workloads() -> Vec<Workload> {
             traced: || drop(black_box(complete(traced::agent(black_box("rust"))))),
         },
         // A streamed chat of one chunk, 32 and 512: the difference is what each chunk costs.
-        Workload {
-            name: "stream_1",
-            bare: || {
-                black_box(drain(bare::stream_chat(black_box(&request()), 1)));
-            },
-            ours: || {
-                black_box(drain(ours::stream_chat(black_box(&request()), 1)));
-            },
-            hand: |hand| {
-                black_box(drain(hand.stream_chat(black_box(&request()), 1)));
-            },
-            traced: || {
-                black_box(drain(traced::stream_chat(black_box(&request()), 1)));
-            },
-        },
-        Workload {
-            name: "stream_32",
-            bare: || {
-                black_box(drain(bare::stream_chat(black_box(&request()), 32)));
-            },
-            ours: || {
-                black_box(drain(ours::stream_chat(black_box(&request()), 32)));
-            },
-            hand: |hand| {
-                black_box(drain(hand.stream_chat(black_box(&request()), 32)));
-            },
-            traced: || {
-                black_box(drain(traced::stream_chat(black_box(&request()), 32)));
-            },
-        },
-        Workload {
-            name: "stream_512",
-            bare: || {
-                black_box(drain(bare::stream_chat(black_box(&request()), 512)));
-            },
-            ours: || {
-                black_box(drain(ours::stream_chat(black_box(&request()), 512)));
-            },
-            hand: |hand| {
-                black_box(drain(hand.stream_chat(black_box(&request()), 512)));
-            },
-            traced: || {
-                black_box(drain(traced::stream_chat(black_box(&request()), 512)));
-            },
-        },
+        stream_workload!("stream_1", 1),
+        stream_workload!("stream_32", 32),
+        stream_workload!("stream_512", 512),
         // An agent running a tool in a tokio task of its own, on a current-thread runtime.
         Workload {
             name: "spawn",

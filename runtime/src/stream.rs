@@ -110,7 +110,7 @@ pub struct StreamSummary {
     /// The finish reason of the first choice, and of the others (most streams have one).
     finish_reason: Option<String>,
     more_finish_reasons: Vec<Option<String>>,
-    tokens: [Option<u64>; 5],
+    tokens: Usage,
     chunks: u64,
     time_to_first_chunk: Option<f64>,
 }
@@ -151,21 +151,20 @@ impl StreamSummary {
     /// Sets a token count reported as a running total: the last value wins.
     #[inline]
     pub fn set_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
-        self.tokens[count as usize] = Some(tokens);
+        self.tokens.set(count, tokens);
         self
     }
 
     /// Adds to a token count reported in increments: the values sum.
     #[inline]
     pub fn add_tokens(&mut self, count: TokenCount, tokens: u64) -> &mut Self {
-        let slot = &mut self.tokens[count as usize];
-        *slot = Some(slot.unwrap_or(0).saturating_add(tokens));
+        self.tokens.add(count, tokens);
         self
     }
 
     /// The token count gathered so far.
     pub fn tokens(&self, count: TokenCount) -> Option<u64> {
-        self.tokens[count as usize]
+        self.tokens.get(count)
     }
 
     /// How many chunks the stream yielded so far.
@@ -197,7 +196,7 @@ impl StreamSummary {
             list.push(KeyValue::new(attr::GEN_AI_RESPONSE_FINISH_REASONS, Value::Array(Array::String(reasons))));
         }
         for count in TokenCount::ALL {
-            if let Some(tokens) = self.tokens[count as usize] {
+            if let Some(tokens) = self.tokens.get(count) {
                 list.push(KeyValue::new(count.attribute(), i64::try_from(tokens).unwrap_or(i64::MAX)));
             }
         }
@@ -338,15 +337,20 @@ where
         match &polled {
             Poll::Ready(Some(item)) => {
                 if let Some(since) = since {
-                    if let Some(call) = guard.measured() {
+                    // One clock read a chunk, and only when something wants it.
+                    let first = this.summary.chunks == 0;
+                    let call = guard.measured();
+                    if first || call.is_some() {
                         let now = Instant::now();
-                        match previous.replace(now) {
-                            None => call.first_chunk(now.duration_since(*since).as_secs_f64()),
-                            Some(previous) => call.next_chunk(now.duration_since(previous).as_secs_f64()),
+                        if first {
+                            this.summary.time_to_first_chunk = Some(now.duration_since(*since).as_secs_f64());
                         }
-                    }
-                    if this.summary.chunks == 0 {
-                        this.summary.time_to_first_chunk = Some(since.elapsed().as_secs_f64());
+                        if let Some(call) = call {
+                            match previous.replace(now) {
+                                None => call.first_chunk(now.duration_since(*since).as_secs_f64()),
+                                Some(previous) => call.next_chunk(now.duration_since(previous).as_secs_f64()),
+                            }
+                        }
                     }
                     this.summary.chunks += 1;
                     (this.observe)(item, &mut ChunkSink { guard, summary: &mut this.summary });
@@ -381,7 +385,7 @@ fn records(guard: &SpanGuard) -> bool {
 
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
-    let cost = guard.record_stream_usage(Usage(summary.tokens), summary.response_model.as_deref());
+    let cost = guard.record_stream_usage(summary.tokens, summary.response_model.as_deref());
     let mut attributes = summary.into_attributes();
     attributes.extend(cost);
     guard.add_details(&attributes);

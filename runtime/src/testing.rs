@@ -62,7 +62,7 @@ use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 
 use crate::SpanTree;
 use crate::signals::metrics::Instruments;
-use crate::span::tracer::{ScopedTracer, scope};
+use crate::span::tracer::{ScopedSignals, scope};
 
 /// Spans and metrics captured in memory from a real SDK tracer provider and meter
 /// provider.
@@ -92,7 +92,7 @@ impl Capture {
         let (logs, logged) = in_memory_logs();
         let tracer = BoxedTracer::new(Box::new(provider.tracer_with_scope(scope())));
         let instruments = Instruments::new(&meters.meter_with_scope(scope()));
-        let cx = Context::new().with_value(ScopedTracer {
+        let cx = Context::new().with_value(ScopedSignals {
             tracer: Arc::new(tracer),
             instruments: Some(Arc::new(instruments)),
             logger: Some(logs.logger_with_scope(scope())),

@@ -22,6 +22,21 @@ fn ask(model: &str, tokens: u32) -> Reply {
     Reply(tokens)
 }
 
+/// A reply naming the model that answered.
+struct Answered(&'static str, u32);
+
+impl GenAiResponse for Answered {
+    fn record(&self, attrs: &mut Attributes) {
+        attrs.set("gen_ai.response.model", self.0);
+        attrs.set("gen_ai.usage.input_tokens", self.1);
+    }
+}
+
+#[gen_ai_chat(provider = "acme", model = "small")]
+fn routed(answered_by: &'static str, tokens: u32) -> Answered {
+    Answered(answered_by, tokens)
+}
+
 #[gen_ai_chat(provider = "acme", model = "small")]
 fn fail() -> Result<(), std::io::Error> {
     Err(std::io::Error::other("overloaded"))
@@ -50,6 +65,10 @@ fn points(exporter: &InMemoryMetricExporter, name: &str) -> Vec<(u64, f64)> {
 
 #[test]
 fn metrics_need_no_tracer_and_no_sampled_span_and_prices_can_be_set() {
+    // Spans before any provider is installed: the thread learns that nothing records...
+    ask("small", 1);
+    ask("small", 1);
+    // ...and picks up a meter provider installed late from its next span on.
     let exporter = InMemoryMetricExporter::default();
     let meters = SdkMeterProvider::builder().with_reader(PeriodicReader::builder(exporter.clone()).build()).build();
     otel_genai::set_meter_provider(meters.clone());
@@ -70,11 +89,24 @@ fn metrics_need_no_tracer_and_no_sampled_span_and_prices_can_be_set() {
     assert_eq!(points(&exporter, "gen_ai.client.operation.duration").iter().map(|p| p.0).sum::<u64>(), 3);
     assert_eq!(points(&exporter, "gen_ai.usage.cost"), [(2, 3.0 + 30.0 / 1e6)], "the unpriced model costs nothing");
 
-    // Spans carry the cost of the table in use.
+    // Spans carry the cost of the table in use, priced by the model that answered, else the
+    // one asked for.
+    otel_genai::set_pricing(Pricing::new().quiet().with("acme", "small", Price::new(1.0, 2.0)).with(
+        "acme",
+        "big",
+        Price::new(10.0, 20.0),
+    ));
     let capture = Capture::install_global();
     ask("small", 500_000);
     ask("unpriced", 10);
+    routed("big", 1_000_000);
+    routed("unpriced-answer", 1_000_000);
     let spans = capture.spans();
+    let cost_of = |index: usize| -> Option<Value> {
+        spans[index].attributes.iter().find(|kv| kv.key.as_str() == "gen_ai.usage.cost").map(|kv| kv.value.clone())
+    };
+    assert_eq!(cost_of(2), Some(Value::F64(10.0)), "the answering model's price");
+    assert_eq!(cost_of(3), Some(Value::F64(1.0)), "unpriced answer: the requested model's price");
     assert_eq!(
         spans[0].attributes.iter().find(|kv| kv.key.as_str() == "gen_ai.usage.cost").map(|kv| kv.value.clone()),
         Some(Value::F64(1.5))

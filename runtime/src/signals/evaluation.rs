@@ -12,7 +12,7 @@ use opentelemetry::{Context, KeyValue};
 use super::events::{self, Event};
 use super::metrics::{Instruments, global_instruments};
 use crate::attr;
-use crate::span::tracer::ScopedTracer;
+use crate::span::tracer::ScopedSignals;
 
 /// A reference to a span — or only to a response id — kept as a string (in a web page, a
 /// queue, a database) to attach an [`evaluation`] to it later.
@@ -232,7 +232,7 @@ impl Evaluation {
 }
 
 fn instruments(cx: &Context) -> Option<Arc<Instruments>> {
-    match cx.get::<ScopedTracer>() {
+    match cx.get::<ScopedSignals>() {
         Some(scoped) => scoped.instruments.clone(),
         None => global_instruments(),
     }

@@ -12,7 +12,7 @@ use opentelemetry::trace::{SpanContext, SpanRef, TraceContextExt as _};
 use opentelemetry::{Array, Context, Key, KeyValue, Value};
 use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 
-use crate::span::tracer::{ScopedTracer, scope};
+use crate::span::tracer::{ScopedSignals, scope};
 
 static LOGGER: RwLock<Option<SdkLogger>> = RwLock::new(None);
 /// Whether [`LOGGER`] was ever set: read on every client span, without the lock.
@@ -63,7 +63,7 @@ pub(crate) struct Event<'a> {
 /// Whether events go anywhere from `cx`: a logger, or spans.
 pub(crate) fn wanted(cx: &Context) -> bool {
     ON_SPANS.load(Ordering::Relaxed)
-        || cx.get::<ScopedTracer>().is_some_and(|scoped| scoped.logger.is_some())
+        || cx.get::<ScopedSignals>().is_some_and(|scoped| scoped.logger.is_some())
         || LOGGER.read().unwrap_or_else(PoisonError::into_inner).is_some()
 }
 
@@ -73,7 +73,7 @@ pub(crate) fn emit(cx: &Context, event: Event<'_>) {
     if let Some(span) = event.span.filter(|_| ON_SPANS.load(Ordering::Relaxed)) {
         span.add_event(event.name, event.attributes.clone());
     }
-    let scoped = cx.get::<ScopedTracer>().and_then(|scoped| scoped.logger.as_ref());
+    let scoped = cx.get::<ScopedSignals>().and_then(|scoped| scoped.logger.as_ref());
     match scoped {
         Some(logger) => log(logger, &event),
         None => {

@@ -335,24 +335,6 @@ pub(crate) fn tell_unpriced(provider: &str, model: &str) {
     }
 }
 
-/// What `usage` of a call to `provider` cost, priced by the first of `models` that has a
-/// price in the table in use; `None` without usage or price (said once per model).
-#[cfg(test)]
-pub(crate) fn cost(provider: &str, models: [Option<&str>; 2], usage: &Usage) -> Option<f64> {
-    if usage.is_empty() {
-        return None;
-    }
-    match models.into_iter().flatten().find_map(|model| price(provider, model)) {
-        Some(price) => price.cost(usage),
-        None => {
-            if let Some(first) = models.into_iter().flatten().next() {
-                tell_unpriced(provider, first);
-            }
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,16 +378,16 @@ mod tests {
     }
 
     #[test]
-    fn the_response_model_is_priced_first_and_unknown_models_cost_nothing() {
-        set_pricing(Pricing::new().quiet().with("p", "a", Price::new(1.0, 0.0)).with("p", "b", Price::new(2.0, 0.0)));
+    fn the_thread_looks_prices_up_in_the_table_in_use() {
+        set_pricing(Pricing::new().quiet().with("p", "a", Price::new(1.0, 0.0)));
         let used = usage(&[(TokenCount::Input, 1_000_000)]);
-        assert_eq!(cost("p", [Some("b"), Some("a")], &used), Some(2.0));
-        assert_eq!(cost("p", [Some("x"), Some("a")], &used), Some(1.0));
-        assert_eq!(cost("p", [Some("x"), None], &used), None);
-        assert_eq!(cost("p", [Some("a"), None], &Usage::default()), None);
-        // A new table is used from the next call on.
-        set_pricing(Pricing::new().with("p", "a", Price::new(3.0, 0.0)));
-        assert_eq!(cost("p", [Some("a"), None], &used), Some(3.0));
+        assert_eq!(price("p", "a").and_then(|price| price.cost(&used)), Some(1.0));
+        assert_eq!(price("p", "x"), None);
+        // A new table is used from the next lookup on, although the thread kept the old price.
+        set_pricing(Pricing::new().with("p", "a", Price::new(3.0, 0.0)).with("p", "x", Price::new(2.0, 0.0)));
+        assert_eq!(price("p", "a").and_then(|price| price.cost(&used)), Some(3.0));
+        assert_eq!(price("p", "x").and_then(|price| price.cost(&used)), Some(2.0));
+        assert_eq!(Price::new(1.0, 1.0).cost(&Usage::default()), None, "no usage, no cost");
     }
 
     #[test]

@@ -23,6 +23,11 @@ impl Usage {
         self.0[count as usize] = Some(tokens);
     }
 
+    pub(crate) fn add(&mut self, count: TokenCount, tokens: u64) {
+        let slot = &mut self.0[count as usize];
+        *slot = Some(slot.unwrap_or(0).saturating_add(tokens));
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.iter().all(Option::is_none)
     }

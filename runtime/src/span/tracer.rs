@@ -61,10 +61,10 @@ where
     GENERATION.fetch_add(1, Ordering::Release);
 }
 
-/// A tracer and instruments carried in a context: spans started under that context (and
+/// A tracer, instruments and logger carried in a context: spans started under that context (and
 /// every context derived from it) use them instead of the global providers'.
 #[derive(Clone)]
-pub(crate) struct ScopedTracer {
+pub(crate) struct ScopedSignals {
     pub(crate) tracer: Arc<BoxedTracer>,
     pub(crate) instruments: Option<Arc<Instruments>>,
     pub(crate) logger: Option<opentelemetry_sdk::logs::SdkLogger>,
@@ -85,7 +85,7 @@ impl Sources {
     #[inline]
     pub(crate) fn current(client: bool) -> Option<Sources> {
         Context::map_current(|cx| {
-            let (tracer, instruments) = match cx.get::<ScopedTracer>() {
+            let (tracer, instruments) = match cx.get::<ScopedSignals>() {
                 Some(scoped) => (Some(SpanSource::Scoped(scoped.tracer.clone())), scoped.instruments.clone()),
                 None => {
                     let (tracer, instruments) = global_sources();
@@ -112,7 +112,7 @@ impl SpanSource {
     /// The tracer for a span that is a child of `parent`.
     #[inline]
     pub(crate) fn for_context(parent: &Context) -> Option<SpanSource> {
-        match parent.get::<ScopedTracer>() {
+        match parent.get::<ScopedSignals>() {
             Some(scoped) => Some(SpanSource::Scoped(scoped.tracer.clone())),
             None => SpanSource::global(),
         }
