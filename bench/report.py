@@ -16,7 +16,15 @@ def median_ns(workload, variant):
 
 
 def main():
-    workloads = sorted(p.name for p in ROOT.iterdir() if (p / "macro").is_dir())
+    workloads = sorted(p.name for p in ROOT.iterdir() if (p / "macro").is_dir() and "+metrics" not in p.name)
+    metered = sorted(p.name for p in ROOT.iterdir() if (p / "macro").is_dir() and "+metrics" in p.name)
+    if metered:
+        print("| workload, with metrics | hand_written | macro | macro / hand |")
+        print("|---|---|---|---|")
+        for workload in metered:
+            hand, ours = median_ns(workload, "hand_written"), median_ns(workload, "macro")
+            print(f"| {workload} | {hand:.1f} ns | {ours:.1f} ns | {ours / hand:.2f} |")
+        print()
     print("| workload | " + " | ".join(VARIANTS) + " | macro / hand | macro / tracing | no provider: macro / hand |")
     print("|---" * (len(VARIANTS) + 4) + "|")
     for workload in workloads:

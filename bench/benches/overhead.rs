@@ -11,7 +11,8 @@ use criterion::{BenchmarkId, Criterion};
 use otel_genai_bench::alloc_count::{CountingAllocator, per_call};
 use otel_genai_bench::hand::Hand;
 use otel_genai_bench::{
-    bare, block_on, complete, drain, install_noop, install_sdk, ours, request, sdk_provider, traced,
+    bare, block_on, complete, drain, install_meters, install_noop, install_sdk, ours, request, sdk_provider, traced,
+    uninstall_meters,
 };
 
 #[global_allocator]
@@ -155,6 +156,29 @@ fn bench(c: &mut Criterion, workload: &Workload) {
     group.finish();
 }
 
+/// The same workload with a real meter provider installed too: hand-written code records
+/// the same histograms with the same attributes (tool, chat and agent; the stream and spawn
+/// hand-written variants record no metrics, so they are left out).
+fn bench_metrics(c: &mut Criterion, workload: &Workload) {
+    let mut group = c.benchmark_group(format!("{}+metrics", workload.name));
+    let provider = install_sdk();
+    let meters = install_meters();
+    let hand = Hand::with_metrics();
+    let hand_written = || (workload.hand)(&hand);
+    let variants: [(&str, &dyn Fn()); 2] = [("hand_written", &hand_written), ("macro", &workload.ours)];
+    for (index, (name, measured)) in variants.iter().enumerate() {
+        let others = [variants[1 - index].1];
+        group.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter_custom(|iters| interleaved(iters, *measured, &others))
+        });
+    }
+    group.finish();
+    let _ = meters.shutdown();
+    uninstall_meters();
+    let _ = provider.shutdown();
+    install_noop();
+}
+
 fn allocations(workload: &Workload) {
     const CALLS: u64 = 2_000;
     let provider = install_sdk();
@@ -179,11 +203,17 @@ fn allocations(workload: &Workload) {
     );
 }
 
+/// The workloads whose hand-written variant records the same metrics as the macros.
+const METERED: [&str; 3] = ["tool_sync", "chat_async", "agent_nested"];
+
 fn main() {
     let workloads = workloads();
     let mut criterion = Criterion::default().configure_from_args();
     for workload in &workloads {
         bench(&mut criterion, workload);
+    }
+    for workload in workloads.iter().filter(|workload| METERED.contains(&workload.name)) {
+        bench_metrics(&mut criterion, workload);
     }
     criterion.final_summary();
     for workload in &workloads {

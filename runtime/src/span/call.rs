@@ -16,6 +16,10 @@ use crate::signals::totals::{RunNode, Usage};
 use crate::span::attributes::Attributes;
 
 /// The metric attributes, usage and outcome of one call, kept from its start to its end.
+///
+/// Small enough to live in the span guard: what only a model call needs (usage, cost,
+/// the details event) is in [`ModelCall`], boxed, so that tools and agents allocate
+/// nothing for it.
 #[derive(Debug)]
 pub(crate) struct Call {
     operation: Operation,
@@ -23,7 +27,15 @@ pub(crate) struct Call {
     pub(crate) start: Instant,
     /// The low-cardinality attributes its metrics carry (kept only when metrics are on).
     attrs: Vec<KeyValue>,
-    /// Provider of a model call, to price it.
+    error_type: Option<Cow<'static, str>>,
+    /// A model call's usage, cost and details.
+    model: Option<Box<ModelCall>>,
+}
+
+/// What a model call keeps besides its metric attributes.
+#[derive(Debug, Default)]
+struct ModelCall {
+    /// Provider of the call, to price it.
     provider: Option<Value>,
     /// The price of the request model, to use when the response names no model.
     request_price: Option<Price>,
@@ -35,7 +47,6 @@ pub(crate) struct Call {
     cost_reported: bool,
     /// The response model, kept only for metrics.
     response_model: Option<Value>,
-    error_type: Option<Cow<'static, str>>,
     /// The attributes of the `gen_ai.client.inference.operation.details` event, content
     /// included, in the `EVENT_*` capture modes.
     details: Option<Vec<KeyValue>>,
@@ -105,52 +116,29 @@ impl Call {
             }
             None => Vec::new(),
         };
-        let provider = is_model_call(operation).then(|| start.get(attr::GEN_AI_PROVIDER_NAME).cloned()).flatten();
-        let request_model = provider.as_ref().and(start.get(attr::GEN_AI_REQUEST_MODEL));
-        let request_price = match (text(provider.as_ref()), text(request_model)) {
-            (Some(provider), Some(model)) => pricing::price(provider, model),
-            _ => None,
-        };
-        Call {
-            operation,
-            instruments,
-            start: Instant::now(),
-            attrs,
-            unpriced_request_model: request_price.is_none().then(|| request_model.cloned()).flatten(),
-            provider,
-            request_price,
-            usage: Usage::default(),
-            cost: None,
-            cost_reported: false,
-            response_model: None,
-            error_type: None,
-            details: None,
-        }
+        let model = is_model_call(operation).then(|| Box::new(ModelCall::new(start)));
+        Call { operation, instruments, start: Instant::now(), attrs, error_type: None, model }
     }
 
     /// Keeps `start` for the details event.
     pub(crate) fn keep_details(&mut self, start: &Attributes) {
-        self.details = Some(start.iter().cloned().collect());
-    }
-
-    /// Adds response attributes to the details event, if one is kept.
-    pub(crate) fn add_details(&mut self, response: &Attributes) {
-        if let Some(details) = &mut self.details {
-            details.extend(response.iter().cloned());
+        if let Some(model) = &mut self.model {
+            model.details = Some(start.iter().cloned().collect());
         }
     }
 
     /// Adds attributes to the details event, if one is kept.
-    pub(crate) fn add_details_list(&mut self, attributes: &[KeyValue]) {
-        if let Some(details) = &mut self.details {
-            details.extend_from_slice(attributes);
+    pub(crate) fn add_details<'a>(&mut self, attributes: impl IntoIterator<Item = &'a KeyValue>) {
+        if let Some(details) = self.model.as_mut().and_then(|model| model.details.as_mut()) {
+            details.extend(attributes.into_iter().cloned());
         }
     }
 
     /// The cost as the span's attribute, once: to go with the response's attributes.
     pub(crate) fn report_cost(&mut self) -> Option<KeyValue> {
-        let cost = self.cost.filter(|_| !self.cost_reported)?;
-        self.cost_reported = true;
+        let model = self.model.as_mut()?;
+        let cost = model.cost.filter(|_| !model.cost_reported)?;
+        model.cost_reported = true;
         Some(KeyValue::new(attr::GEN_AI_USAGE_COST, cost))
     }
 
@@ -161,6 +149,7 @@ impl Call {
 
     /// Takes usage and the response model from a response's attributes, and prices them.
     pub(crate) fn observe_response(&mut self, response: &Attributes) {
+        let Some(model) = &mut self.model else { return };
         let mut response_model = None;
         for kv in response.iter() {
             let count = match kv.key.as_str() {
@@ -176,42 +165,26 @@ impl Call {
                 _ => continue,
             };
             if let Value::I64(tokens) = kv.value {
-                self.usage.set(count, u64::try_from(tokens).unwrap_or(0));
+                model.usage.set(count, u64::try_from(tokens).unwrap_or(0));
             }
         }
-        self.price(text(response_model));
+        model.price(text(response_model));
         if self.instruments.is_some() {
-            self.response_model = response_model.cloned();
+            model.response_model = response_model.cloned();
         }
     }
 
     /// Takes usage and the response model a stream's chunks reported, and prices them.
     pub(crate) fn observe_stream(&mut self, usage: Usage, response_model: Option<&str>) {
+        let Some(model) = &mut self.model else { return };
         for (index, tokens) in usage.0.into_iter().enumerate() {
             if tokens.is_some() {
-                self.usage.0[index] = tokens;
+                model.usage.0[index] = tokens;
             }
         }
-        self.price(response_model);
+        model.price(response_model);
         if self.instruments.is_some() {
-            self.response_model = response_model.map(|model| Value::from(model.to_owned()));
-        }
-    }
-
-    /// Prices the usage by the response model, else the request model.
-    fn price(&mut self, response_model: Option<&str>) {
-        if self.usage.is_empty() {
-            return;
-        }
-        let Some(provider) = text(self.provider.as_ref()) else { return };
-        let price = response_model.and_then(|model| pricing::price(provider, model)).or(self.request_price);
-        match price {
-            Some(price) => self.cost = price.cost(&self.usage),
-            None => {
-                if let Some(model) = response_model.or(text(self.unpriced_request_model.as_ref())) {
-                    pricing::tell_unpriced(provider, model);
-                }
-            }
+            model.response_model = response_model.map(|model| Value::from(model.to_owned()));
         }
     }
 
@@ -238,41 +211,48 @@ impl Call {
     /// workflow.
     /// Also returns the details event's attributes, if kept.
     pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> (Option<KeyValue>, Option<Vec<KeyValue>>) {
-        let cost = self.cost;
-        let details = self.details.take().map(|mut details| {
-            if let Some(error_type) = &self.error_type {
-                details.push(KeyValue::new(attr::ERROR_TYPE, error_type.to_string()));
+        let mut model = self.model.take();
+        let (cost, details) = match model.as_deref_mut() {
+            Some(model) => {
+                let cost = model.cost;
+                let details = model.details.take().map(|mut details| {
+                    if let Some(error_type) = &self.error_type {
+                        details.push(KeyValue::new(attr::ERROR_TYPE, error_type.to_string()));
+                    }
+                    details.extend(cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)));
+                    details
+                });
+                if let Some(run) = run {
+                    run.add_inference(&model.usage, cost);
+                }
+                (cost, details)
             }
-            details.extend(cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)));
-            details
-        });
-        match (self.operation, run) {
-            (operation, Some(run)) if is_model_call(operation) => run.add_inference(&self.usage, cost),
-            (Operation::ExecuteTool, Some(run)) => run.add_tool_call(),
-            _ => {}
-        }
+            None => {
+                if let (Operation::ExecuteTool, Some(run)) = (self.operation, run) {
+                    run.add_tool_call();
+                }
+                (None, None)
+            }
+        };
         if let Some(instruments) = self.instruments.take() {
-            self.record_metrics(&instruments, run, cost);
+            self.record_metrics(&instruments, run, model.as_deref_mut());
         }
-        let unreported = cost.filter(|_| !self.cost_reported);
+        let unreported = cost.filter(|_| !model.is_some_and(|model| model.cost_reported));
         (unreported.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)), details)
     }
 
-    fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, cost: Option<f64>) {
+    fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, model: Option<&mut ModelCall>) {
         let seconds = self.start.elapsed().as_secs_f64();
-        if let Some(model) = self.response_model.take() {
-            self.attrs.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, model));
-        }
         let error_type = self.error_type.take();
         match self.operation {
             Operation::InvokeAgent => {
                 with_error(&mut self.attrs, error_type, |attrs| instruments.agent_duration.record(seconds, attrs));
                 if let Some(run) = run {
                     let (inference, tools) = run.own_calls();
-                    let name: Vec<KeyValue> =
-                        self.attrs.iter().filter(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME).cloned().collect();
-                    instruments.inference_calls.record(inference, &name);
-                    instruments.tool_calls.record(tools, &name);
+                    let name = self.attrs.iter().find(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME);
+                    let name = name.map(std::slice::from_ref).unwrap_or_default();
+                    instruments.inference_calls.record(inference, name);
+                    instruments.tool_calls.record(tools, name);
                 }
             }
             Operation::InvokeWorkflow => {
@@ -285,9 +265,16 @@ impl Call {
                 with_error(&mut self.attrs, error_type, |attrs| instruments.tool_duration.record(seconds, attrs));
             }
             _ => {
+                let Some(model) = model else {
+                    with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
+                    return;
+                };
+                if let Some(response_model) = model.response_model.take() {
+                    self.attrs.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, response_model));
+                }
                 with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
-                self.record_tokens(instruments);
-                if let Some(usd) = cost {
+                self.record_tokens(instruments, &model.usage);
+                if let Some(usd) = model.cost {
                     let wanted = cost_attributes();
                     let cost_attrs: Vec<KeyValue> =
                         self.attrs.iter().filter(|kv| wanted.contains(&kv.key.as_str())).cloned().collect();
@@ -298,9 +285,9 @@ impl Call {
     }
 
     /// `gen_ai.client.token.usage` for input and output, by `gen_ai.token.type`.
-    fn record_tokens(&mut self, instruments: &Instruments) {
-        let input = self.usage.get(TokenCount::Input);
-        let output = self.usage.get(TokenCount::Output);
+    fn record_tokens(&mut self, instruments: &Instruments, usage: &Usage) {
+        let input = usage.get(TokenCount::Input);
+        let output = usage.get(TokenCount::Output);
         if input.is_none() && output.is_none() {
             return;
         }
@@ -312,6 +299,41 @@ impl Call {
             }
         }
         self.attrs.pop();
+    }
+}
+
+impl ModelCall {
+    /// The provider and request model of a model call, to price it.
+    fn new(start: &Attributes) -> ModelCall {
+        let provider = start.get(attr::GEN_AI_PROVIDER_NAME).cloned();
+        let request_model = provider.as_ref().and(start.get(attr::GEN_AI_REQUEST_MODEL));
+        let request_price = match (text(provider.as_ref()), text(request_model)) {
+            (Some(provider), Some(model)) => pricing::price(provider, model),
+            _ => None,
+        };
+        ModelCall {
+            unpriced_request_model: request_price.is_none().then(|| request_model.cloned()).flatten(),
+            provider,
+            request_price,
+            ..ModelCall::default()
+        }
+    }
+
+    /// Prices the usage by the response model, else the request model.
+    fn price(&mut self, response_model: Option<&str>) {
+        if self.usage.is_empty() {
+            return;
+        }
+        let Some(provider) = text(self.provider.as_ref()) else { return };
+        let price = response_model.and_then(|model| pricing::price(provider, model)).or(self.request_price);
+        match price {
+            Some(price) => self.cost = price.cost(&self.usage),
+            None => {
+                if let Some(model) = response_model.or(text(self.unpriced_request_model.as_ref())) {
+                    pricing::tell_unpriced(provider, model);
+                }
+            }
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub struct SpanGuard {
     run: Option<Arc<RunNode>>,
     own_run: bool,
     /// Metrics, usage and cost, when any of them is wanted.
-    call: Option<Box<Call>>,
+    call: Option<Call>,
     /// A client operation: its failures are `gen_ai.client.operation.exception` events.
     client: bool,
     operation: Operation,
@@ -197,7 +197,7 @@ impl SpanGuard {
         let mut cost = None;
         if let Some(call) = &mut self.call {
             call.observe_response(&attrs);
-            call.add_details(&attrs);
+            call.add_details(attrs.iter());
             // With the response's attributes: one write to the span, not two.
             cost = call.report_cost();
         }
@@ -242,13 +242,13 @@ impl SpanGuard {
     /// Adds a stream's response attributes to the details event, if one is kept.
     pub(crate) fn add_details(&mut self, attributes: &[KeyValue]) {
         if let Some(call) = &mut self.call {
-            call.add_details_list(attributes);
+            call.add_details(attributes);
         }
     }
 
     /// The metrics state of the call, when metrics are recorded.
     pub(crate) fn measured(&self) -> Option<&Call> {
-        self.call.as_deref().filter(|call| call.measures())
+        self.call.as_ref().filter(|call| call.measures())
     }
 
     /// Records a returned error: status Error with `message`, `error.type`, and an
@@ -326,7 +326,7 @@ impl SpanGuard {
     #[inline(never)]
     fn finish_call(&mut self) {
         let (cost, details) = match self.call.take() {
-            Some(call) => (*call).finish(self.run.as_ref()),
+            Some(call) => call.finish(self.run.as_ref()),
             None => {
                 // A tool call counts in the enclosing run even when nothing else is measured
                 // (model calls always have a `Call` while anything records).
@@ -408,7 +408,7 @@ struct Parts {
     run: Option<Arc<RunNode>>,
     /// `run` is the call's own (an agent or workflow): it goes into the body's context.
     own_run: bool,
-    call: Option<Box<Call>>,
+    call: Option<Call>,
     client: bool,
     operation: Operation,
 }
@@ -456,7 +456,7 @@ fn prepare(
         _ => (enclosing, false),
     };
     let wants_call = instruments.is_some() || details || (tracer.is_some() && call::is_model_call(operation));
-    let mut call = wants_call.then(|| Box::new(Call::new(operation, instruments, &attrs)));
+    let mut call = wants_call.then(|| Call::new(operation, instruments, &attrs));
     if let Some(call) = call.as_mut().filter(|_| details) {
         call.keep_details(&attrs);
     }
