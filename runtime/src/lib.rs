@@ -175,6 +175,8 @@ pub mod context;
 pub mod conventions;
 mod describe;
 mod init;
+#[cfg(feature = "async-openai")]
+pub mod openai;
 mod semconv;
 mod signals;
 mod span;

@@ -113,6 +113,8 @@ pub struct StreamSummary {
     tokens: Usage,
     chunks: u64,
     time_to_first_chunk: Option<f64>,
+    /// Other response attributes chunks reported (`openai.response.service_tier`, ...).
+    others: Vec<(&'static str, String)>,
 }
 
 impl StreamSummary {
@@ -145,6 +147,20 @@ impl StreamSummary {
             }
         };
         replace_text(slot, reason);
+        self
+    }
+
+    /// Sets another response attribute of the stream (a provider's own, such as
+    /// `openai.response.system_fingerprint`); the last value wins.
+    pub fn attribute(&mut self, key: &'static str, value: &str) -> &mut Self {
+        match self.others.iter_mut().find(|(held, _)| *held == key) {
+            Some((_, held)) if held == value => {}
+            Some((_, held)) => {
+                held.clear();
+                held.push_str(value);
+            }
+            None => self.others.push((key, value.to_owned())),
+        }
         self
     }
 
@@ -200,6 +216,7 @@ impl StreamSummary {
                 list.push(KeyValue::new(count.attribute(), i64::try_from(tokens).unwrap_or(i64::MAX)));
             }
         }
+        list.extend(self.others.into_iter().map(|(key, value)| KeyValue::new(key, value)));
         list
     }
 }

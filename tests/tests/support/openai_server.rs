@@ -1,0 +1,177 @@
+//! An OpenAI-compatible server on loopback: real HTTP (hyper), real JSON and server-sent
+//! events, answers chosen by the request's model:
+//!
+//! - `gpt-4o-mini`: a chat completion (or, with `"stream": true`, three chunks and, when
+//!   `stream_options.include_usage` is set, a last chunk with usage and no choices);
+//! - `tool-caller`: a completion asking for the `get_weather` tool, or, when the last
+//!   message is the tool's result, a final answer;
+//! - `rate-limited`: HTTP 429 with an OpenAI error body; `broken`: HTTP 500;
+//! - `text-embedding-3-small` at `/v1/embeddings`: two embeddings.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+/// A running server: its address, and how many requests it answered.
+pub struct FakeOpenAi {
+    pub address: SocketAddr,
+    pub requests: Arc<AtomicUsize>,
+}
+
+impl FakeOpenAi {
+    /// Starts the server on a free loopback port, in the current tokio runtime.
+    pub async fn start() -> FakeOpenAi {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counter = requests.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        answer(request)
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        FakeOpenAi { address, requests }
+    }
+
+    /// The base URL an `OpenAIConfig` takes.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.address)
+    }
+
+    /// How many requests it answered so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+    let path = request.uri().path().to_owned();
+    let body = request.into_body().collect().await?.to_bytes();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let model = body["model"].as_str().unwrap_or_default().to_owned();
+    Ok(match (path.as_str(), model.as_str()) {
+        (_, "rate-limited") => json_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            &json!({"error": {"message": "Rate limit reached for requests", "type": "requests", "param": null, "code": "rate_limit_exceeded"}}),
+        ),
+        (_, "broken") => {
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, &json!({"error": {"message": "The server had an error"}}))
+        }
+        ("/v1/embeddings", _) => json_response(
+            StatusCode::OK,
+            &json!({
+                "object": "list",
+                "model": "text-embedding-3-small",
+                "data": [
+                    {"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]},
+                    {"object": "embedding", "index": 1, "embedding": [0.4, 0.5, 0.6]}
+                ],
+                "usage": {"prompt_tokens": 8, "total_tokens": 8}
+            }),
+        ),
+        ("/v1/chat/completions", "tool-caller") => json_response(StatusCode::OK, &tool_turn(&body)),
+        ("/v1/chat/completions", _) if body["stream"] == json!(true) => stream(&body),
+        ("/v1/chat/completions", _) => json_response(StatusCode::OK, &completion()),
+        _ => json_response(StatusCode::NOT_FOUND, &json!({"error": {"message": format!("no route {path}")}})),
+    })
+}
+
+fn completion() -> Value {
+    json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1_767_225_600,
+        "model": "gpt-4o-mini-2024-07-18",
+        "service_tier": "default",
+        "system_fingerprint": "fp_1234",
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": "OpenTelemetry is an observability framework."},
+            "finish_reason": "stop"
+        }],
+        "usage": {
+            "prompt_tokens": 120, "completion_tokens": 40, "total_tokens": 160,
+            "prompt_tokens_details": {"cached_tokens": 100},
+            "completion_tokens_details": {"reasoning_tokens": 12}
+        }
+    })
+}
+
+/// The tool-calling model: asks for the weather, then answers once it has it.
+fn tool_turn(body: &Value) -> Value {
+    let answered =
+        body["messages"].as_array().and_then(|messages| messages.last()).is_some_and(|m| m["role"] == "tool");
+    let (message, finish) = if answered {
+        (json!({"role": "assistant", "content": "It is 18°C in Paris."}), "stop")
+    } else {
+        (
+            json!({"role": "assistant", "content": null, "tool_calls": [{
+                "id": "call_1", "type": "function",
+                "function": {"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}
+            }]}),
+            "tool_calls",
+        )
+    };
+    json!({
+        "id": if answered { "chatcmpl-3" } else { "chatcmpl-2" },
+        "object": "chat.completion",
+        "created": 1_767_225_600,
+        "model": "gpt-4o-2024-08-06",
+        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+        "usage": {"prompt_tokens": 60, "completion_tokens": 15, "total_tokens": 75}
+    })
+}
+
+fn stream(body: &Value) -> Response<Full<Bytes>> {
+    let chunk = |delta: Value, finish: Value| {
+        json!({
+            "id": "chatcmpl-s1", "object": "chat.completion.chunk", "created": 1_767_225_600,
+            "model": "gpt-4o-mini-2024-07-18", "service_tier": "default", "system_fingerprint": "fp_1234",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
+        })
+    };
+    let mut events = vec![
+        chunk(json!({"role": "assistant", "content": "Open"}), Value::Null),
+        chunk(json!({"content": "Telemetry"}), Value::Null),
+        chunk(json!({}), json!("stop")),
+    ];
+    if body["stream_options"]["include_usage"] == json!(true) {
+        events.push(json!({
+            "id": "chatcmpl-s1", "object": "chat.completion.chunk", "created": 1_767_225_600,
+            "model": "gpt-4o-mini-2024-07-18", "choices": [],
+            "usage": {"prompt_tokens": 20, "completion_tokens": 3, "total_tokens": 23}
+        }));
+    }
+    let mut text = String::new();
+    for event in events {
+        text.push_str(&format!("data: {event}\n\n"));
+    }
+    text.push_str("data: [DONE]\n\n");
+    Response::builder().header("content-type", "text/event-stream").body(Full::new(Bytes::from(text))).unwrap()
+}
