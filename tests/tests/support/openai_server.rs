@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 /// A running server: its address, and how many requests it answered.
 pub struct FakeOpenAi {
     pub address: SocketAddr,
-    pub requests: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
 }
 
 impl FakeOpenAi {

@@ -1,0 +1,170 @@
+//! With content capture on, a tool-call round trip through the wrapped async-openai client
+//! records its messages, tool definitions and choices in the conventions' message model,
+//! valid against the pinned JSON schemas; inline media keeps its type, not its bytes.
+
+#[path = "support/openai_server.rs"]
+mod openai_server;
+
+use async_openai::config::OpenAIConfig;
+use async_openai::types::chat::{
+    ChatCompletionMessageToolCalls, ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
+    ChatCompletionRequestMessageContentPartImage, ChatCompletionRequestMessageContentPartText,
+    ChatCompletionRequestSystemMessage, ChatCompletionRequestToolMessage, ChatCompletionRequestUserMessage,
+    ChatCompletionRequestUserMessageContent, ChatCompletionRequestUserMessageContentPart, ChatCompletionTool,
+    ChatCompletionTools, CreateChatCompletionRequest, FunctionObject, ImageUrl,
+};
+use openai_server::FakeOpenAi;
+use opentelemetry::Value;
+use opentelemetry_sdk::trace::SpanData;
+use otel_genai::content::{CaptureMode, set_capture_mode};
+use otel_genai::testing::Capture;
+use serde_json::json;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("{}/schemas/gen-ai-{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    offline(&mut schema);
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// A tool's `parameters` is itself a JSON Schema referenced by the draft-07 meta-schema's
+/// URL; offline, check only that it has a schema's shape.
+fn offline(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(fields) => {
+            if fields.get("$ref").and_then(|r| r.as_str()).is_some_and(|r| r.starts_with("http://json-schema.org/")) {
+                *schema = json!({"type": ["object", "boolean"]});
+                return;
+            }
+            fields.values_mut().for_each(offline);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(offline),
+        _ => {}
+    }
+}
+
+fn json_attr(span: &SpanData, key: &str) -> serde_json::Value {
+    match span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value) {
+        Some(Value::String(text)) => serde_json::from_str(text.as_str()).unwrap(),
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+fn assert_valid(name: &str, value: &serde_json::Value) {
+    let validator = schema(name);
+    let errors: Vec<String> =
+        validator.iter_errors(value).map(|error| format!("{error} at {}", error.instance_path())).collect();
+    assert!(errors.is_empty(), "{name}: {value:#}\n{errors:#?}");
+}
+
+fn weather_tool() -> ChatCompletionTools {
+    ChatCompletionTools::Function(ChatCompletionTool {
+        function: FunctionObject {
+            name: "get_weather".into(),
+            description: Some("The weather in a city.".into()),
+            parameters: Some(json!({"type": "object", "properties": {"city": {"type": "string"}}})),
+            strict: None,
+        },
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tool_call_round_trip_is_recorded_in_the_message_model() {
+    set_capture_mode(CaptureMode::SpanOnly);
+    let server = FakeOpenAi::start().await;
+    let config = OpenAIConfig::new().with_api_base(server.base_url()).with_api_key("sk-test");
+    let client = otel_genai::openai::Client::new(async_openai::Client::with_config(config));
+    let capture = Capture::new();
+
+    let user = ChatCompletionRequestUserMessage {
+        content: ChatCompletionRequestUserMessageContent::Array(vec![
+            ChatCompletionRequestUserMessageContentPart::Text(ChatCompletionRequestMessageContentPartText {
+                text: "Weather in Paris? And what is in this picture?".into(),
+                ..Default::default()
+            }),
+            ChatCompletionRequestUserMessageContentPart::ImageUrl(ChatCompletionRequestMessageContentPartImage {
+                image_url: ImageUrl { url: "https://example.com/paris.png".into(), detail: None },
+                ..Default::default()
+            }),
+            ChatCompletionRequestUserMessageContentPart::ImageUrl(ChatCompletionRequestMessageContentPartImage {
+                image_url: ImageUrl { url: "data:image/png;base64,iVBORw0KGgo=".into(), detail: None },
+                ..Default::default()
+            }),
+        ]),
+        name: None,
+    };
+    let mut messages: Vec<ChatCompletionRequestMessage> =
+        vec![ChatCompletionRequestSystemMessage::from("You forecast.").into(), user.into()];
+    let request = |messages: &[ChatCompletionRequestMessage]| CreateChatCompletionRequest {
+        model: "tool-caller".into(),
+        messages: messages.to_vec(),
+        tools: Some(vec![weather_tool()]),
+        ..Default::default()
+    };
+
+    let first = capture.scope(client.chat().create(request(&messages))).await.unwrap();
+    let Some(ChatCompletionMessageToolCalls::Function(call)) =
+        first.choices[0].message.tool_calls.as_ref().and_then(|calls| calls.first()).cloned()
+    else {
+        panic!("no tool call: {first:?}")
+    };
+    messages.push(
+        ChatCompletionRequestAssistantMessage {
+            tool_calls: Some(vec![ChatCompletionMessageToolCalls::Function(call.clone())]),
+            ..Default::default()
+        }
+        .into(),
+    );
+    messages
+        .push(ChatCompletionRequestToolMessage { content: "18°C, sunny".into(), tool_call_id: call.id.clone() }.into());
+    let second = capture.scope(client.chat().create(request(&messages))).await.unwrap();
+    assert_eq!(second.choices[0].message.content.as_deref(), Some("It is 18°C in Paris."));
+
+    assert_eq!(server.requests(), 2);
+    let spans = capture.spans();
+    assert_eq!(spans.len(), 2);
+    let (asking, answering) = (&spans[0], &spans[1]);
+
+    // The first turn: the model asks for the tool.
+    let output = json_attr(asking, "gen_ai.output.messages");
+    assert_valid("output-messages", &output);
+    assert_eq!(
+        output,
+        json!([{"role": "assistant", "finish_reason": "tool_call", "parts": [
+            {"type": "tool_call", "id": "call_1", "name": "get_weather", "arguments": {"city": "Paris"}}
+        ]}])
+    );
+    let tools = json_attr(asking, "gen_ai.tool.definitions");
+    assert_valid("tool-definitions", &tools);
+    assert_eq!(tools[0]["name"], "get_weather");
+    assert_eq!(tools[0]["type"], "function");
+
+    // The second turn: the whole conversation, tool call and result included.
+    let input = json_attr(answering, "gen_ai.input.messages");
+    assert_valid("input-messages", &input);
+    assert_eq!(input[0], json!({"role": "system", "parts": [{"type": "text", "content": "You forecast."}]}));
+    assert_eq!(input[1]["role"], "user");
+    assert_eq!(
+        input[1]["parts"][1],
+        json!({"type": "uri", "modality": "image", "uri": "https://example.com/paris.png"})
+    );
+    // Inline media: its type and MIME type, not its bytes.
+    assert_eq!(
+        input[1]["parts"][2],
+        json!({"type": "blob", "modality": "image", "mime_type": "image/png", "content": ""})
+    );
+    assert_eq!(
+        input[2],
+        json!({"role": "assistant", "parts": [
+            {"type": "tool_call", "id": "call_1", "name": "get_weather", "arguments": {"city": "Paris"}}
+        ]})
+    );
+    assert_eq!(
+        input[3],
+        json!({"role": "tool", "parts": [{"type": "tool_call_response", "id": "call_1", "response": "18°C, sunny"}]})
+    );
+    let output = json_attr(answering, "gen_ai.output.messages");
+    assert_valid("output-messages", &output);
+    assert_eq!(output[0]["parts"][0], json!({"type": "text", "content": "It is 18°C in Paris."}));
+    assert_eq!(output[0]["finish_reason"], "stop");
+}
