@@ -15,20 +15,19 @@ use crate::Attributes;
 /// ```
 /// use otel_genai::{Attributes, GenAiRequest};
 ///
-/// struct ChatRequest { model: String, temperature: Option<f64>, prompt: String }
+/// struct ChatRequest { model: String, temperature: Option<f64>, instructions: String }
 ///
 /// impl GenAiRequest for ChatRequest {
 ///     fn record(&self, attrs: &mut Attributes) {
 ///         attrs.set("gen_ai.request.model", &self.model);
 ///         attrs.set("gen_ai.request.temperature", self.temperature);
-///         if attrs.capture_content() {
-///             attrs.set("gen_ai.input.messages", &self.prompt);
-///         }
+///         // Content goes through the message model, and only when capture is on.
+///         attrs.set_system_instructions("gen_ai.system_instructions", &self.instructions);
 ///     }
 /// }
 ///
 /// let mut attrs = Attributes::new(false);
-/// ChatRequest { model: "gpt-4o".into(), temperature: None, prompt: "hi".into() }.record(&mut attrs);
+/// ChatRequest { model: "gpt-4o".into(), temperature: None, instructions: "Be brief.".into() }.record(&mut attrs);
 /// assert_eq!(attrs.len(), 1);
 /// ```
 pub trait GenAiRequest {
