@@ -115,6 +115,8 @@ pub struct StreamSummary {
     time_to_first_chunk: Option<f64>,
     /// Other response attributes chunks reported (`openai.response.service_tier`, ...).
     others: Vec<(&'static str, String)>,
+    /// The text of each choice, gathered only while content is captured.
+    content: Option<Vec<String>>,
 }
 
 impl StreamSummary {
@@ -148,6 +150,54 @@ impl StreamSummary {
         };
         replace_text(slot, reason);
         self
+    }
+
+    /// Whether content is captured: only then does [`append_text`](StreamSummary::append_text)
+    /// keep anything.
+    pub fn captures_content(&self) -> bool {
+        self.content.is_some()
+    }
+
+    /// Appends `text` to the output of the choice at `choice`, for
+    /// `gen_ai.output.messages` when content is captured (otherwise it does nothing).
+    pub fn append_text(&mut self, choice: usize, text: &str) -> &mut Self {
+        if let Some(content) = &mut self.content {
+            if content.len() <= choice {
+                content.resize(choice + 1, String::new());
+            }
+            content[choice].push_str(text);
+        }
+        self
+    }
+
+    /// Gathers the choices' text from now on, when content is captured.
+    fn capturing(mut self) -> Self {
+        let mode = crate::content::capture_mode();
+        if mode.on_spans() || mode.on_events() {
+            self.content = Some(Vec::new());
+        }
+        self
+    }
+
+    /// The choices' text as `gen_ai.output.messages`, with their finish reasons.
+    fn output_messages(&self) -> Option<KeyValue> {
+        use crate::content::messages::{FinishReason, OutputMessage, Part, json_within};
+        let content = self.content.as_ref().filter(|content| !content.is_empty())?;
+        let reason = |choice: usize| {
+            let reason = match choice.checked_sub(1) {
+                None => self.finish_reason.as_deref(),
+                Some(other) => self.more_finish_reasons.get(other).and_then(Option::as_deref),
+            };
+            reason.map_or(FinishReason::Stop, FinishReason::from_provider)
+        };
+        let messages: Vec<OutputMessage<'_>> = content
+            .iter()
+            .enumerate()
+            .map(|(choice, text)| OutputMessage::new(vec![Part::text(text.as_str())], reason(choice)))
+            .collect();
+        let json = json_within(&messages, crate::content::limit());
+        let text = crate::content::captured_json(crate::content::ContentKind::OutputMessages, json);
+        Some(KeyValue::new(attr::GEN_AI_OUTPUT_MESSAGES, text))
     }
 
     /// Sets another response attribute of the stream (a provider's own, such as
@@ -297,7 +347,7 @@ where
     /// A stream whose span starts when it is first polled (a plain `fn` returning a
     /// stream: the call only builds it).
     pub fn deferred(span: DeferredSpan, stream: S, observe: O) -> Self {
-        InStream { phase: Phase::Deferred(span), summary: StreamSummary::default(), observe, stream }
+        InStream { phase: Phase::Deferred(span), summary: StreamSummary::default().capturing(), observe, stream }
     }
 
     /// A stream whose span started at `since` (an `async fn` returning a stream: the span
@@ -306,7 +356,7 @@ where
         let since = records(&guard).then_some(since);
         InStream {
             phase: Phase::Started { guard, since, previous: None },
-            summary: StreamSummary::default(),
+            summary: StreamSummary::default().capturing(),
             observe,
             stream,
         }
@@ -403,8 +453,18 @@ fn records(guard: &SpanGuard) -> bool {
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
     let cost = guard.record_stream_usage(summary.tokens, summary.response_model.as_deref());
+    let output = summary.output_messages();
     let mut attributes = summary.into_attributes();
     attributes.extend(cost);
+    if let Some(output) = output {
+        // Content goes to the details event in the `EVENT_*` modes, on the span in the
+        // `SPAN_*` modes.
+        if crate::content::capture_mode().on_spans() {
+            attributes.push(output);
+        } else {
+            guard.add_details(std::slice::from_ref(&output));
+        }
+    }
     guard.add_details(&attributes);
     if guard.is_recording() {
         guard.set_attributes(attributes);

@@ -18,11 +18,6 @@ use opentelemetry::{Array, Value};
 use opentelemetry_sdk::trace::SpanData;
 use otel_genai::testing::Capture;
 
-fn client(server: &FakeOpenAi) -> otel_genai::openai::Client {
-    let config = OpenAIConfig::new().with_api_base(server.base_url()).with_api_key("sk-test");
-    otel_genai::openai::Client::new(async_openai::Client::with_config(config))
-}
-
 fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
     span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
 }
@@ -61,7 +56,7 @@ fn assert_endpoint(span: &SpanData, server: &FakeOpenAi) {
 async fn a_chat_completion_records_request_response_usage_cost_and_metrics() {
     let server = FakeOpenAi::start().await;
     let capture = Capture::new();
-    let response = capture.scope(client(&server).chat().create(chat_request("gpt-4o-mini"))).await.unwrap();
+    let response = capture.scope(server.client().chat().create(chat_request("gpt-4o-mini"))).await.unwrap();
     assert_eq!(response.id, "chatcmpl-1");
 
     let spans = capture.spans();
@@ -145,7 +140,7 @@ async fn a_streamed_chat_records_time_to_first_chunk_finish_reasons_and_usage() 
     request.stream_options = Some(ChatCompletionStreamOptions { include_usage: Some(true), include_obfuscation: None });
     let text = capture
         .scope(async {
-            let mut stream = client(&server).chat().create_stream(request).await.unwrap();
+            let mut stream = server.client().chat().create_stream(request).await.unwrap();
             let mut text = String::new();
             while let Some(chunk) = stream.next().await {
                 for choice in chunk.unwrap().choices {
@@ -198,7 +193,7 @@ async fn embeddings_record_model_dimensions_and_input_tokens() {
         .dimensions(3_u32)
         .build()
         .unwrap();
-    let response = capture.scope(client(&server).embeddings().create(request)).await.unwrap();
+    let response = capture.scope(server.client().embeddings().create(request)).await.unwrap();
     assert_eq!(response.data.len(), 2);
 
     let spans = capture.spans();
@@ -221,7 +216,7 @@ async fn embeddings_record_model_dimensions_and_input_tokens() {
 async fn failed_call(model: &str) -> (SpanData, Capture, usize) {
     let server = FakeOpenAi::start().await;
     let capture = Capture::new();
-    let error = capture.scope(client(&server).chat().create(chat_request(model))).await.unwrap_err();
+    let error = capture.scope(server.client().chat().create(chat_request(model))).await.unwrap_err();
     assert!(matches!(error, async_openai::error::OpenAIError::ApiError(_)), "{error:?}");
     let span = capture.spans().remove(0);
     (span, capture, server.requests())
@@ -262,7 +257,7 @@ async fn a_500_is_a_5xx() {
 async fn a_named_provider_and_the_types_alone() {
     let server = FakeOpenAi::start().await;
     let capture = Capture::new();
-    let client = client(&server).with_provider("groq");
+    let client = server.client().with_provider("groq");
     assert_eq!(client.provider(), "groq");
     capture.scope(client.chat().create(chat_request("gpt-4o-mini"))).await.unwrap();
     let span = capture.spans().remove(0);

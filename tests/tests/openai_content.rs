@@ -5,7 +5,6 @@
 #[path = "support/openai_server.rs"]
 mod openai_server;
 
-use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::{
     ChatCompletionMessageToolCalls, ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
     ChatCompletionRequestMessageContentPartImage, ChatCompletionRequestMessageContentPartText,
@@ -72,8 +71,7 @@ fn weather_tool() -> ChatCompletionTools {
 async fn a_tool_call_round_trip_is_recorded_in_the_message_model() {
     set_capture_mode(CaptureMode::SpanOnly);
     let server = FakeOpenAi::start().await;
-    let config = OpenAIConfig::new().with_api_base(server.base_url()).with_api_key("sk-test");
-    let client = otel_genai::openai::Client::new(async_openai::Client::with_config(config));
+    let client = server.client();
     let capture = Capture::new();
 
     let user = ChatCompletionRequestUserMessage {
@@ -167,4 +165,35 @@ async fn a_tool_call_round_trip_is_recorded_in_the_message_model() {
     assert_valid("output-messages", &output);
     assert_eq!(output[0]["parts"][0], json!({"type": "text", "content": "It is 18°C in Paris."}));
     assert_eq!(output[0]["finish_reason"], "stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_answer_is_recorded_as_its_output_message() {
+    use futures::StreamExt as _;
+
+    set_capture_mode(CaptureMode::SpanOnly);
+    let server = FakeOpenAi::start().await;
+    let client = server.client();
+    let capture = Capture::new();
+    let request = CreateChatCompletionRequest {
+        model: "gpt-4o-mini".into(),
+        messages: vec![ChatCompletionRequestUserMessage::from("What is OpenTelemetry?").into()],
+        ..Default::default()
+    };
+    let chunks = capture
+        .scope(async {
+            let stream = client.chat().create_stream(request).await.unwrap();
+            stream.collect::<Vec<_>>().await
+        })
+        .await;
+    assert_eq!(chunks.len(), 3);
+    let span = capture.spans().remove(0);
+    let output = json_attr(&span, "gen_ai.output.messages");
+    assert_valid("output-messages", &output);
+    assert_eq!(
+        output,
+        json!([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "OpenTelemetry"}]}])
+    );
+    let input = json_attr(&span, "gen_ai.input.messages");
+    assert_valid("input-messages", &input);
 }

@@ -141,6 +141,9 @@ impl GenAiChunk for CreateChatCompletionStreamResponse {
     fn record_chunk(&self, summary: &mut StreamSummary) {
         summary.response_id(&self.id).response_model(&self.model);
         for choice in &self.choices {
+            if let Some(text) = &choice.delta.content {
+                summary.append_text(choice.index as usize, text);
+            }
             if let Some(reason) = choice.finish_reason {
                 summary.finish_reason(choice.index as usize, finish_reason_name(reason));
             }

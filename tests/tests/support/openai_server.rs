@@ -56,6 +56,12 @@ impl FakeOpenAi {
         format!("http://{}/v1", self.address)
     }
 
+    /// The instrumented client, pointed at this server.
+    pub fn client(&self) -> otel_genai::openai::Client {
+        let config = async_openai::config::OpenAIConfig::new().with_api_base(self.base_url()).with_api_key("sk-test");
+        otel_genai::openai::Client::new(async_openai::Client::with_config(config))
+    }
+
     /// How many requests it answered so far.
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
