@@ -117,6 +117,17 @@ pub struct StreamSummary {
     others: Vec<(&'static str, String)>,
     /// The text of each choice, gathered only while content is captured.
     content: Option<Vec<String>>,
+    /// The tool calls of each choice (by choice, then by the call's index), gathered only
+    /// while content is captured.
+    tool_calls: Vec<Vec<StreamedToolCall>>,
+}
+
+/// A tool call assembled from a stream's deltas.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct StreamedToolCall {
+    id: Option<String>,
+    name: String,
+    arguments: String,
 }
 
 impl StreamSummary {
@@ -170,6 +181,41 @@ impl StreamSummary {
         self
     }
 
+    /// Adds a piece of a tool call to the output of the choice at `choice`, for
+    /// `gen_ai.output.messages` when content is captured (otherwise it does nothing):
+    /// streams send a call's id and name once and its arguments in pieces, by the call's
+    /// `index` within the choice.
+    pub fn tool_call_delta(
+        &mut self,
+        choice: usize,
+        index: usize,
+        id: Option<&str>,
+        name: Option<&str>,
+        arguments: Option<&str>,
+    ) -> &mut Self {
+        if self.content.is_none() {
+            return self;
+        }
+        if self.tool_calls.len() <= choice {
+            self.tool_calls.resize(choice + 1, Vec::new());
+        }
+        let calls = &mut self.tool_calls[choice];
+        if calls.len() <= index {
+            calls.resize(index + 1, StreamedToolCall::default());
+        }
+        let call = &mut calls[index];
+        if let Some(id) = id {
+            call.id = Some(id.to_owned());
+        }
+        if let Some(name) = name {
+            call.name.push_str(name);
+        }
+        if let Some(arguments) = arguments {
+            call.arguments.push_str(arguments);
+        }
+        self
+    }
+
     /// Gathers the choices' text from now on, when content is captured.
     fn capturing(mut self) -> Self {
         let mode = crate::content::capture_mode();
@@ -182,7 +228,11 @@ impl StreamSummary {
     /// The choices' text as `gen_ai.output.messages`, with their finish reasons.
     fn output_messages(&self) -> Option<KeyValue> {
         use crate::content::messages::{FinishReason, OutputMessage, Part, json_within};
-        let content = self.content.as_ref().filter(|content| !content.is_empty())?;
+        let content = self.content.as_ref()?;
+        let choices = content.len().max(self.tool_calls.len());
+        if choices == 0 {
+            return None;
+        }
         let reason = |choice: usize| {
             let reason = match choice.checked_sub(1) {
                 None => self.finish_reason.as_deref(),
@@ -190,10 +240,19 @@ impl StreamSummary {
             };
             reason.map_or(FinishReason::Stop, FinishReason::from_provider)
         };
-        let messages: Vec<OutputMessage<'_>> = content
-            .iter()
-            .enumerate()
-            .map(|(choice, text)| OutputMessage::new(vec![Part::text(text.as_str())], reason(choice)))
+        let messages: Vec<OutputMessage<'_>> = (0..choices)
+            .map(|choice| {
+                let mut parts = Vec::new();
+                if let Some(text) = content.get(choice).filter(|text| !text.is_empty()) {
+                    parts.push(Part::text(text.as_str()));
+                }
+                for call in self.tool_calls.get(choice).into_iter().flatten() {
+                    let arguments = serde_json::from_str(&call.arguments)
+                        .unwrap_or_else(|_| serde_json::Value::from(call.arguments.as_str()));
+                    parts.push(Part::tool_call(call.id.as_deref(), &call.name, arguments));
+                }
+                OutputMessage::new(parts, reason(choice))
+            })
             .collect();
         let json = json_within(&messages, crate::content::limit());
         let text = crate::content::captured_json(crate::content::ContentKind::OutputMessages, json);

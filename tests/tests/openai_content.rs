@@ -197,3 +197,31 @@ async fn a_streamed_answer_is_recorded_as_its_output_message() {
     let input = json_attr(&span, "gen_ai.input.messages");
     assert_valid("input-messages", &input);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_tool_call_is_assembled_from_its_pieces() {
+    use futures::StreamExt as _;
+
+    set_capture_mode(CaptureMode::SpanOnly);
+    let server = FakeOpenAi::start().await;
+    let client = server.client();
+    let capture = Capture::new();
+    let request = CreateChatCompletionRequest {
+        model: "tool-caller".into(),
+        messages: vec![ChatCompletionRequestUserMessage::from("Weather in Paris?").into()],
+        tools: Some(vec![weather_tool()]),
+        ..Default::default()
+    };
+    let chunks =
+        capture.scope(async { client.chat().create_stream(request).await.unwrap().collect::<Vec<_>>().await }).await;
+    assert_eq!(chunks.len(), 3);
+    let span = capture.spans().remove(0);
+    let output = json_attr(&span, "gen_ai.output.messages");
+    assert_valid("output-messages", &output);
+    assert_eq!(
+        output,
+        json!([{"role": "assistant", "finish_reason": "tool_call", "parts": [
+            {"type": "tool_call", "id": "call_9", "name": "get_weather", "arguments": {"city": "Paris"}}
+        ]}])
+    );
+}

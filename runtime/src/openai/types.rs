@@ -144,6 +144,16 @@ impl GenAiChunk for CreateChatCompletionStreamResponse {
             if let Some(text) = &choice.delta.content {
                 summary.append_text(choice.index as usize, text);
             }
+            for call in choice.delta.tool_calls.iter().flatten() {
+                let function = call.function.as_ref();
+                summary.tool_call_delta(
+                    choice.index as usize,
+                    call.index as usize,
+                    call.id.as_deref(),
+                    function.and_then(|function| function.name.as_deref()),
+                    function.and_then(|function| function.arguments.as_deref()),
+                );
+            }
             if let Some(reason) = choice.finish_reason {
                 summary.finish_reason(choice.index as usize, finish_reason_name(reason));
             }

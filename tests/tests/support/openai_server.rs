@@ -101,6 +101,7 @@ async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyp
                 "usage": {"prompt_tokens": 8, "total_tokens": 8}
             }),
         ),
+        ("/v1/chat/completions", "tool-caller") if body["stream"] == json!(true) => streamed_tool_call(),
         ("/v1/chat/completions", "tool-caller") => json_response(StatusCode::OK, &tool_turn(&body)),
         ("/v1/chat/completions", _) if body["stream"] == json!(true) => stream(&body),
         ("/v1/chat/completions", _) => json_response(StatusCode::OK, &completion()),
@@ -154,6 +155,35 @@ fn tool_turn(body: &Value) -> Value {
     })
 }
 
+/// A tool call streamed the way OpenAI streams it: id and name first, arguments in pieces.
+fn streamed_tool_call() -> Response<Full<Bytes>> {
+    let chunk = |call: Value, finish: Value| {
+        json!({
+            "id": "chatcmpl-s2", "object": "chat.completion.chunk", "created": 1_767_225_600,
+            "model": "gpt-4o-2024-08-06",
+            "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": finish}]
+        })
+    };
+    events(vec![
+        chunk(
+            json!({"index": 0, "id": "call_9", "type": "function", "function": {"name": "get_weather", "arguments": ""}}),
+            Value::Null,
+        ),
+        chunk(json!({"index": 0, "function": {"arguments": "{\"city\":"}}), Value::Null),
+        chunk(json!({"index": 0, "function": {"arguments": "\"Paris\"}"}}), json!("tool_calls")),
+    ])
+}
+
+/// Server-sent events, then `[DONE]`.
+fn events(events: Vec<Value>) -> Response<Full<Bytes>> {
+    let mut text = String::new();
+    for event in events {
+        text.push_str(&format!("data: {event}\n\n"));
+    }
+    text.push_str("data: [DONE]\n\n");
+    Response::builder().header("content-type", "text/event-stream").body(Full::new(Bytes::from(text))).unwrap()
+}
+
 fn stream(body: &Value) -> Response<Full<Bytes>> {
     let chunk = |delta: Value, finish: Value| {
         json!({
@@ -174,10 +204,5 @@ fn stream(body: &Value) -> Response<Full<Bytes>> {
             "usage": {"prompt_tokens": 20, "completion_tokens": 3, "total_tokens": 23}
         }));
     }
-    let mut text = String::new();
-    for event in events {
-        text.push_str(&format!("data: {event}\n\n"));
-    }
-    text.push_str("data: [DONE]\n\n");
-    Response::builder().header("content-type", "text/event-stream").body(Full::new(Bytes::from(text))).unwrap()
+    self::events(events)
 }
