@@ -167,8 +167,9 @@ async fn a_tool_call_round_trip_is_recorded_in_the_message_model() {
     assert_eq!(output[0]["finish_reason"], "stop");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_streamed_answer_is_recorded_as_its_output_message() {
+/// Streams one request of `model` to its end under capture: the span's output messages
+/// (checked against the schema) and how many chunks came.
+async fn streamed_output(model: &str, tools: Option<Vec<ChatCompletionTools>>) -> (serde_json::Value, usize) {
     use futures::StreamExt as _;
 
     set_capture_mode(CaptureMode::SpanOnly);
@@ -176,48 +177,34 @@ async fn a_streamed_answer_is_recorded_as_its_output_message() {
     let client = server.client();
     let capture = Capture::new();
     let request = CreateChatCompletionRequest {
-        model: "gpt-4o-mini".into(),
+        model: model.into(),
         messages: vec![ChatCompletionRequestUserMessage::from("What is OpenTelemetry?").into()],
-        ..Default::default()
-    };
-    let chunks = capture
-        .scope(async {
-            let stream = client.chat().create_stream(request).await.unwrap();
-            stream.collect::<Vec<_>>().await
-        })
-        .await;
-    assert_eq!(chunks.len(), 3);
-    let span = capture.spans().remove(0);
-    let output = json_attr(&span, "gen_ai.output.messages");
-    assert_valid("output-messages", &output);
-    assert_eq!(
-        output,
-        json!([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "OpenTelemetry"}]}])
-    );
-    let input = json_attr(&span, "gen_ai.input.messages");
-    assert_valid("input-messages", &input);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_streamed_tool_call_is_assembled_from_its_pieces() {
-    use futures::StreamExt as _;
-
-    set_capture_mode(CaptureMode::SpanOnly);
-    let server = FakeOpenAi::start().await;
-    let client = server.client();
-    let capture = Capture::new();
-    let request = CreateChatCompletionRequest {
-        model: "tool-caller".into(),
-        messages: vec![ChatCompletionRequestUserMessage::from("Weather in Paris?").into()],
-        tools: Some(vec![weather_tool()]),
+        tools,
         ..Default::default()
     };
     let chunks =
         capture.scope(async { client.chat().create_stream(request).await.unwrap().collect::<Vec<_>>().await }).await;
-    assert_eq!(chunks.len(), 3);
     let span = capture.spans().remove(0);
+    assert_valid("input-messages", &json_attr(&span, "gen_ai.input.messages"));
     let output = json_attr(&span, "gen_ai.output.messages");
     assert_valid("output-messages", &output);
+    (output, chunks.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_answer_is_recorded_as_its_output_message() {
+    let (output, chunks) = streamed_output("gpt-4o-mini", None).await;
+    assert_eq!(chunks, 3);
+    assert_eq!(
+        output,
+        json!([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "OpenTelemetry"}]}])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_tool_call_is_assembled_from_its_pieces() {
+    let (output, chunks) = streamed_output("tool-caller", Some(vec![weather_tool()])).await;
+    assert_eq!(chunks, 3);
     assert_eq!(
         output,
         json!([{"role": "assistant", "finish_reason": "tool_call", "parts": [
