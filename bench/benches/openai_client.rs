@@ -6,7 +6,6 @@
 //! `cargo bench -p otel-genai-bench --bench openai_client`
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::{
@@ -18,7 +17,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use otel_genai_bench::{install_meters, install_sdk};
+use otel_genai_bench::{install_meters, install_sdk, interleaved};
 use tokio::net::TcpListener;
 
 const COMPLETION: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1767225600,
@@ -55,6 +54,7 @@ fn request() -> CreateChatCompletionRequest {
         .expect("request")
 }
 
+/// Calls a variant makes between two clock reads.
 const BATCH: u64 = 16;
 
 fn main() {
@@ -79,28 +79,7 @@ fn main() {
     let mut group = criterion.benchmark_group("openai_chat_loopback");
     for (index, (name, measured)) in variants.iter().enumerate() {
         let other = variants[1 - index].1;
-        group.bench_function(*name, |b| {
-            b.iter_custom(|iters| {
-                let mut spent = Duration::ZERO;
-                for round in 0..iters.div_ceil(BATCH) {
-                    let first_measured = round % 2 == 0;
-                    for turn in 0..2 {
-                        if (turn == 0) == first_measured {
-                            let start = Instant::now();
-                            for _ in 0..BATCH {
-                                measured();
-                            }
-                            spent += start.elapsed();
-                        } else {
-                            for _ in 0..BATCH {
-                                other();
-                            }
-                        }
-                    }
-                }
-                spent.mul_f64(iters as f64 / (iters.div_ceil(BATCH) * BATCH) as f64)
-            })
-        });
+        group.bench_function(*name, |b| b.iter_custom(|iters| interleaved(iters, BATCH, *measured, &[other])));
     }
     group.finish();
     criterion.final_summary();

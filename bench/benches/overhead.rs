@@ -5,14 +5,13 @@
 //! table of medians and ratios from the run.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use otel_genai_bench::alloc_count::{CountingAllocator, per_call};
 use otel_genai_bench::hand::Hand;
 use otel_genai_bench::{
-    bare, block_on, complete, drain, install_meters, install_noop, install_sdk, ours, request, sdk_provider, traced,
-    uninstall_meters,
+    bare, block_on, complete, drain, install_meters, install_noop, install_sdk, interleaved, ours, request,
+    sdk_provider, traced, uninstall_meters,
 };
 
 #[global_allocator]
@@ -97,34 +96,6 @@ fn workloads() -> Vec<Workload> {
 /// Calls a variant makes between two clock reads.
 const BATCH: u64 = 32;
 
-/// Times `measured` while `others` run in between, untimed, batch by batch, in an order
-/// that rotates every round: every variant sees the same export queue, allocator and
-/// scheduler state at every point of the export cycle. On a shared two-core machine a
-/// variant measured alone swings between runs with the state the batch exporter is in.
-fn interleaved(iters: u64, measured: &dyn Fn(), others: &[&dyn Fn()]) -> Duration {
-    let rounds = iters.div_ceil(BATCH);
-    let mut spent = Duration::ZERO;
-    let slots = others.len() + 1;
-    for round in 0..rounds {
-        for slot in 0..slots {
-            // Rotate the measured variant's position through the round.
-            let turn = (slot + round as usize) % slots;
-            if turn == 0 {
-                let start = Instant::now();
-                for _ in 0..BATCH {
-                    measured();
-                }
-                spent += start.elapsed();
-            } else {
-                for _ in 0..BATCH {
-                    others[turn - 1]();
-                }
-            }
-        }
-    }
-    spent.mul_f64(iters as f64 / (rounds * BATCH) as f64)
-}
-
 fn bench(c: &mut Criterion, workload: &Workload) {
     let mut group = c.benchmark_group(workload.name);
     group.bench_function(BenchmarkId::from_parameter("bare"), |b| b.iter(workload.bare));
@@ -141,7 +112,7 @@ fn bench(c: &mut Criterion, workload: &Workload) {
             let others: Vec<&dyn Fn()> =
                 variants.iter().enumerate().filter(|(other, _)| *other != index).map(|(_, (_, f))| *f).collect();
             group.bench_function(BenchmarkId::from_parameter(name), |b| {
-                b.iter_custom(|iters| interleaved(iters, *measured, &others))
+                b.iter_custom(|iters| interleaved(iters, BATCH, *measured, &others))
             });
         }
     }
@@ -169,7 +140,7 @@ fn bench_metrics(c: &mut Criterion, workload: &Workload) {
     for (index, (name, measured)) in variants.iter().enumerate() {
         let others = [variants[1 - index].1];
         group.bench_function(BenchmarkId::from_parameter(name), |b| {
-            b.iter_custom(|iters| interleaved(iters, *measured, &others))
+            b.iter_custom(|iters| interleaved(iters, BATCH, *measured, &others))
         });
     }
     group.finish();

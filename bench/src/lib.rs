@@ -906,3 +906,31 @@ pub mod traced {
         tokio::spawn(fetch(query).in_current_span()).await.unwrap_or_default()
     }
 }
+
+/// Times `measured` while `others` run in between, untimed, batch by batch, in an order
+/// that rotates every round: every variant sees the same export queue, allocator and
+/// scheduler state at every point of the export cycle. On a shared two-core machine a
+/// variant measured alone swings between runs with the state the batch exporter is in.
+pub fn interleaved(iters: u64, batch: u64, measured: &dyn Fn(), others: &[&dyn Fn()]) -> std::time::Duration {
+    let rounds = iters.div_ceil(batch);
+    let mut spent = std::time::Duration::ZERO;
+    let slots = others.len() + 1;
+    for round in 0..rounds {
+        for slot in 0..slots {
+            // Rotate the measured variant's position through the round.
+            let turn = (slot + round as usize) % slots;
+            if turn == 0 {
+                let start = std::time::Instant::now();
+                for _ in 0..batch {
+                    measured();
+                }
+                spent += start.elapsed();
+            } else {
+                for _ in 0..batch {
+                    others[turn - 1]();
+                }
+            }
+        }
+    }
+    spent.mul_f64(iters as f64 / (rounds * batch) as f64)
+}

@@ -114,7 +114,7 @@ pub struct StreamSummary {
     chunks: u64,
     time_to_first_chunk: Option<f64>,
     /// Other response attributes chunks reported (`openai.response.service_tier`, ...).
-    others: Vec<(&'static str, String)>,
+    others: Vec<(&'static str, Option<String>)>,
     /// The text of each choice, gathered only while content is captured.
     content: Option<Vec<String>>,
     /// The tool calls of each choice (by choice, then by the call's index), gathered only
@@ -262,14 +262,11 @@ impl StreamSummary {
     /// Sets another response attribute of the stream (a provider's own, such as
     /// `openai.response.system_fingerprint`); the last value wins.
     pub fn attribute(&mut self, key: &'static str, value: &str) -> &mut Self {
-        match self.others.iter_mut().find(|(held, _)| *held == key) {
-            Some((_, held)) if held == value => {}
-            Some((_, held)) => {
-                held.clear();
-                held.push_str(value);
-            }
-            None => self.others.push((key, value.to_owned())),
-        }
+        let index = self.others.iter().position(|(held, _)| *held == key).unwrap_or_else(|| {
+            self.others.push((key, None));
+            self.others.len() - 1
+        });
+        replace_text(&mut self.others[index].1, value);
         self
     }
 
@@ -302,7 +299,10 @@ impl StreamSummary {
         self.time_to_first_chunk
     }
 
+    /// The stream's response attributes, its output messages among them when content is
+    /// captured.
     fn into_attributes(self) -> Vec<KeyValue> {
+        let output = self.output_messages();
         let mut list = Vec::with_capacity(9);
         if let Some(seconds) = self.time_to_first_chunk {
             list.push(KeyValue::new(attr::GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds));
@@ -325,7 +325,8 @@ impl StreamSummary {
                 list.push(KeyValue::new(count.attribute(), i64::try_from(tokens).unwrap_or(i64::MAX)));
             }
         }
-        list.extend(self.others.into_iter().map(|(key, value)| KeyValue::new(key, value)));
+        list.extend(self.others.into_iter().filter_map(|(key, value)| Some(KeyValue::new(key, value?))));
+        list.extend(output);
         list
     }
 }
@@ -512,20 +513,16 @@ fn records(guard: &SpanGuard) -> bool {
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
     let cost = guard.record_stream_usage(summary.tokens, summary.response_model.as_deref());
-    let output = summary.output_messages();
+    let captured = summary.captures_content();
     let mut attributes = summary.into_attributes();
     attributes.extend(cost);
-    if let Some(output) = output {
-        // Content goes to the details event in the `EVENT_*` modes, on the span in the
-        // `SPAN_*` modes.
-        if crate::content::capture_mode().on_spans() {
-            attributes.push(output);
-        } else {
-            guard.add_details(std::slice::from_ref(&output));
-        }
-    }
+    // As for a returned response: the details event (kept in the `EVENT_*` modes) takes
+    // everything, the span takes content only in the `SPAN_*` modes.
     guard.add_details(&attributes);
     if guard.is_recording() {
+        if captured && !crate::content::capture_mode().on_spans() {
+            attributes.retain(|kv| kv.key.as_str() != attr::GEN_AI_OUTPUT_MESSAGES);
+        }
         guard.set_attributes(attributes);
     }
 }

@@ -11,7 +11,9 @@ use opentelemetry::{Array, Key, StringValue, Value};
 use crate::Attributes;
 use crate::content::ContentKind;
 use crate::content::captured_json;
-use crate::content::messages::{InputMessages, OutputMessages, SystemInstructions, ToolDefinitions, json_within};
+use crate::content::messages::{
+    InputMessages, OutputMessages, SystemInstructions, ToJson, ToolDefinitions, json_within,
+};
 
 /// A value of a string attribute: `&str`, `String`, `Cow<str>`, `Arc<str>`, `Box<str>`,
 /// an `Option` of one (`None` records nothing), or your own enum.
@@ -301,47 +303,34 @@ impl Attributes {
 
     /// Sets `gen_ai.input.messages` from the message model, when content is captured.
     pub fn set_input_messages<V: InputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
-        if self.capture_content() {
-            let messages = value.input_messages();
-            self.set_content(key.into(), ContentKind::InputMessages, !messages.is_empty(), || {
-                json_within(&messages, crate::content::limit())
-            });
-        }
+        self.set_content(key.into(), ContentKind::InputMessages, || value.input_messages());
     }
 
     /// Sets `gen_ai.output.messages` from the message model, when content is captured.
     pub fn set_output_messages<V: OutputMessages + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
-        if self.capture_content() {
-            let messages = value.output_messages();
-            self.set_content(key.into(), ContentKind::OutputMessages, !messages.is_empty(), || {
-                json_within(&messages, crate::content::limit())
-            });
-        }
+        self.set_content(key.into(), ContentKind::OutputMessages, || value.output_messages());
     }
 
     /// Sets `gen_ai.system_instructions` from the message model, when content is captured.
     pub fn set_system_instructions<V: SystemInstructions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
-        if self.capture_content() {
-            let parts = value.system_instructions();
-            self.set_content(key.into(), ContentKind::SystemInstructions, !parts.is_empty(), || {
-                json_within(&parts, crate::content::limit())
-            });
-        }
+        self.set_content(key.into(), ContentKind::SystemInstructions, || value.system_instructions());
     }
 
     /// Sets `gen_ai.tool.definitions` from the message model, when content is captured.
     pub fn set_tool_definitions<V: ToolDefinitions + ?Sized>(&mut self, key: impl Into<Key>, value: &V) {
-        if self.capture_content() {
-            let tools = value.tool_definitions();
-            self.set_content(key.into(), ContentKind::ToolDefinitions, !tools.is_empty(), || {
-                json_within(&tools, crate::content::limit())
-            });
-        }
+        self.set_content(key.into(), ContentKind::ToolDefinitions, || value.tool_definitions());
     }
 
-    fn set_content(&mut self, key: Key, kind: ContentKind, any: bool, json: impl FnOnce() -> serde_json::Value) {
-        if any {
-            self.set_value(key, Value::String(captured_json(kind, json()).into()));
+    /// Sets `key` to the items `items` gives, as their schema's JSON within the content
+    /// limit: only when content is captured (else `items` is not called) and there are any.
+    fn set_content<T: ToJson>(&mut self, key: Key, kind: ContentKind, items: impl FnOnce() -> Vec<T>) {
+        if !self.capture_content() {
+            return;
+        }
+        let items = items();
+        if !items.is_empty() {
+            let json = json_within(&items, crate::content::limit());
+            self.set_value(key, Value::String(captured_json(kind, json).into()));
         }
     }
 }

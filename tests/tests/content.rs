@@ -7,36 +7,11 @@ use otel_genai::content::messages::{ChatMessage, FinishReason, Modality, OutputM
 use otel_genai::content::{CaptureMode, set_capture_mode, set_content_limit};
 use otel_genai::testing::Capture;
 use otel_genai::{GenAiRequest, GenAiResponse, gen_ai_chat, tool};
+use schemas::{assert_valid, schema};
 use serde_json::json;
 
-fn schema(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(format!("{}/schemas/gen-ai-{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    offline(&mut schema);
-    jsonschema::validator_for(&schema).unwrap()
-}
-
-/// A tool's `parameters` is itself a JSON Schema, referenced by the draft-07 meta-schema's
-/// URL; offline, check only that it has a schema's shape (an object or a boolean).
-fn offline(schema: &mut serde_json::Value) {
-    match schema {
-        serde_json::Value::Object(fields) => {
-            if fields.get("$ref").and_then(|r| r.as_str()).is_some_and(|r| r.starts_with("http://json-schema.org/")) {
-                *schema = json!({"type": ["object", "boolean"]});
-                return;
-            }
-            fields.values_mut().for_each(offline);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(offline),
-        _ => {}
-    }
-}
-
-fn assert_valid(validator: &jsonschema::Validator, value: &serde_json::Value) {
-    let errors: Vec<String> =
-        validator.iter_errors(value).map(|error| format!("{error} at {}", error.instance_path())).collect();
-    assert!(errors.is_empty(), "{value:#}\n{errors:#?}");
-}
+#[path = "support/schemas.rs"]
+mod schemas;
 
 #[derive(GenAiRequest)]
 struct Request {
@@ -70,6 +45,20 @@ fn chat(req: &Request) -> Response {
             OutputMessage::new(vec![Part::text("Sunny.")], FinishReason::from_provider("end_turn")),
         ],
     }
+}
+
+/// A piece of a streamed answer.
+struct Piece(&'static str);
+
+impl otel_genai::GenAiChunk for Piece {
+    fn record_chunk(&self, summary: &mut otel_genai::StreamSummary) {
+        summary.append_text(0, self.0).finish_reason(0, "stop");
+    }
+}
+
+#[gen_ai_chat(provider = "openai", model = "gpt-4o")]
+fn stream_answer() -> impl futures::Stream<Item = Piece> {
+    futures::stream::iter([Piece("Sun"), Piece("ny.")])
 }
 
 /// Looks the weather up.
@@ -165,17 +154,17 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     let tree = capture.tree();
     let span = tree.root();
     let input = json_attr(&span, "gen_ai.input.messages");
-    assert_valid(&schema("input-messages"), &input);
+    assert_valid("input-messages", &input);
     assert_eq!(
         input[1]["parts"][1],
         json!({"type": "uri", "modality": "image", "mime_type": "image/png", "uri": "https://example.com/a.png"})
     );
     let output = json_attr(&span, "gen_ai.output.messages");
-    assert_valid(&schema("output-messages"), &output);
+    assert_valid("output-messages", &output);
     assert_eq!(output[0]["finish_reason"], "tool_call");
     assert_eq!(output[1]["finish_reason"], "stop");
-    assert_valid(&schema("system-instructions"), &json_attr(&span, "gen_ai.system_instructions"));
-    assert_valid(&schema("tool-definitions"), &json_attr(&span, "gen_ai.tool.definitions"));
+    assert_valid("system-instructions", &json_attr(&span, "gen_ai.system_instructions"));
+    assert_valid("tool-definitions", &json_attr(&span, "gen_ai.tool.definitions"));
     println!("gen_ai.input.messages = {}", span.str_attr("gen_ai.input.messages").unwrap());
 
     // Tool arguments and results: JSON where they serialise, secrets masked, skips left out.
@@ -188,10 +177,10 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     let weather_span = tree.find("execute_tool weather").unwrap();
     let arguments = json_attr(&weather_span, "gen_ai.tool.call.arguments");
     assert_eq!(arguments, json!({"city": "Paris", "api_key": "[REDACTED]"}));
-    assert_valid(&schema("tool-call-arguments"), &arguments);
+    assert_valid("tool-call-arguments", &arguments);
     let result = json_attr(&weather_span, "gen_ai.tool.call.result");
     assert_eq!(result, json!({"city": "Paris", "forecast": "sunny"}));
-    assert_valid(&schema("tool-call-result"), &result);
+    assert_valid("tool-call-result", &result);
     let search_span = tree.find("execute_tool search").unwrap();
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.arguments"), json!({"query": "rust", "limit": 3}));
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.result"), json!(["rust:3"]));
@@ -210,8 +199,26 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     assert_eq!(details.trace, Some((span.trace_id(), span.span_id())));
     assert_eq!(details.str_attr("gen_ai.request.model"), Some("gpt-4o"));
     let event_json = |key: &str| serde_json::from_str::<serde_json::Value>(details.str_attr(key).unwrap()).unwrap();
-    assert_valid(&schema("input-messages"), &event_json("gen_ai.input.messages"));
-    assert_valid(&schema("output-messages"), &event_json("gen_ai.output.messages"));
+    assert_valid("input-messages", &event_json("gen_ai.input.messages"));
+    assert_valid("output-messages", &event_json("gen_ai.output.messages"));
+
+    // A streamed answer's text goes to the details event too, and not on the span.
+    let capture = Capture::new();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    // The span's parent is taken where the stream is made.
+    let answer = capture.in_scope(stream_answer);
+    let pieces = runtime.block_on(futures::StreamExt::collect::<Vec<_>>(answer));
+    assert_eq!(pieces.len(), 2);
+    let tree = capture.tree();
+    assert!(tree.root().attr("gen_ai.output.messages").is_none());
+    let events = capture.events();
+    let [details] = &events[..] else { panic!("{events:?}") };
+    let output: serde_json::Value = serde_json::from_str(details.str_attr("gen_ai.output.messages").unwrap()).unwrap();
+    assert_valid("output-messages", &output);
+    assert_eq!(
+        output,
+        json!([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "Sunny."}]}])
+    );
 
     // SPAN_AND_EVENT: both.
     set_capture_mode(CaptureMode::SpanAndEvent);
@@ -233,7 +240,7 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     let tree = capture.tree();
     let text = tree.root().str_attr("gen_ai.input.messages").unwrap().to_owned();
     assert!(text.len() <= 300, "{} bytes", text.len());
-    assert_valid(&schema("input-messages"), &serde_json::from_str(&text).unwrap());
+    assert_valid("input-messages", &serde_json::from_str(&text).unwrap());
     set_content_limit(otel_genai::content::CONTENT_LIMIT);
     set_capture_mode(CaptureMode::NoContent);
     let _ = Value::Bool(true);

@@ -45,6 +45,12 @@ fn chat_request(model: &str) -> CreateChatCompletionRequest {
         .unwrap()
 }
 
+/// `gen_ai.usage.cost`, in dollars.
+fn assert_cost(span: &SpanData, usd: f64) {
+    let Some(Value::F64(cost)) = attr(span, "gen_ai.usage.cost") else { panic!("no cost: {span:#?}") };
+    assert!((cost - usd).abs() < 1e-12, "{cost} against {usd}");
+}
+
 /// The attributes every call to the server records about where it went.
 fn assert_endpoint(span: &SpanData, server: &FakeOpenAi) {
     assert_eq!(attr(span, "gen_ai.provider.name"), Some(&Value::from("openai")));
@@ -95,8 +101,7 @@ async fn a_chat_completion_records_request_response_usage_cost_and_metrics() {
     }
     // gpt-4o-mini: 20 uncached input tokens at $0.15, 100 cached at $0.075, 40 output at
     // $0.60 per million.
-    let Some(Value::F64(cost)) = attr(span, "gen_ai.usage.cost") else { panic!("no cost: {span:#?}") };
-    assert!((cost - 0.000_034_5).abs() < 1e-12, "{cost}");
+    assert_cost(span, 0.000_034_5);
     // Nothing of the content is recorded while capture is off.
     for key in ["gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.tool.definitions"] {
         assert_eq!(attr(span, key), None, "{key}");
@@ -168,7 +173,8 @@ async fn a_streamed_chat_records_time_to_first_chunk_finish_reasons_and_usage() 
     let Some(Value::F64(first)) = attr(span, "gen_ai.response.time_to_first_chunk") else { panic!("{span:#?}") };
     let span_seconds = span.end_time.duration_since(span.start_time).unwrap().as_secs_f64();
     assert!(*first > 0.0 && *first <= span_seconds, "{first} within {span_seconds}");
-    assert!(attr(span, "gen_ai.usage.cost").is_some());
+    // 20 input and 3 output tokens of gpt-4o-mini.
+    assert_cost(span, 20.0 * 0.15e-6 + 3.0 * 0.6e-6);
 
     let first_chunk = capture.histogram("gen_ai.client.operation.time_to_first_chunk");
     assert_eq!(first_chunk.len(), 1);
@@ -206,6 +212,7 @@ async fn embeddings_record_model_dimensions_and_input_tokens() {
     assert_eq!(attr(span, "gen_ai.request.encoding_formats"), Some(&strings(&["float"])));
     assert_eq!(attr(span, "gen_ai.response.model"), Some(&Value::from("text-embedding-3-small")));
     assert_eq!(attr(span, "gen_ai.usage.input_tokens"), Some(&Value::I64(8)));
+    assert_cost(span, 8.0 * 0.02e-6);
     let tokens = capture.histogram("gen_ai.client.token.usage");
     assert_eq!(tokens.len(), 1, "input tokens only: {tokens:#?}");
     assert_eq!(tokens[0].str_attr("gen_ai.operation.name"), Some("embeddings"));
@@ -280,4 +287,19 @@ async fn a_named_provider_and_the_types_alone() {
     assert_eq!(attr(&span, "gen_ai.response.id"), Some(&Value::from("chatcmpl-1")));
     assert_eq!(attr(&span, "gen_ai.usage.cache_read.input_tokens"), Some(&Value::I64(100)));
     assert_eq!(attr(&span, "gen_ai.request.seed"), Some(&Value::I64(42)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_connection_is_a_connection_error() {
+    // A port nothing listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = OpenAIConfig::new().with_api_base(format!("http://127.0.0.1:{port}/v1")).with_api_key("sk-test");
+    let client = otel_genai::openai::Client::new(async_openai::Client::with_config(config));
+    let capture = Capture::new();
+    let error = capture.scope(client.chat().create(chat_request("gpt-4o-mini"))).await.unwrap_err();
+    assert!(matches!(error, async_openai::error::OpenAIError::Reqwest(_)), "{error:?}");
+    let span = capture.spans().remove(0);
+    assert_eq!(attr(&span, "error.type"), Some(&Value::from("connection")));
+    assert_eq!(attr(&span, "server.port"), Some(&Value::I64(i64::from(port))));
+    assert_eq!(capture.histogram("gen_ai.client.operation.duration")[0].str_attr("error.type"), Some("connection"));
 }

@@ -4,6 +4,8 @@
 
 #[path = "support/openai_server.rs"]
 mod openai_server;
+#[path = "support/schemas.rs"]
+mod schemas;
 
 use async_openai::types::chat::{
     ChatCompletionMessageToolCalls, ChatCompletionRequestAssistantMessage, ChatCompletionRequestMessage,
@@ -17,43 +19,14 @@ use opentelemetry::Value;
 use opentelemetry_sdk::trace::SpanData;
 use otel_genai::content::{CaptureMode, set_capture_mode};
 use otel_genai::testing::Capture;
+use schemas::assert_valid;
 use serde_json::json;
-
-fn schema(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(format!("{}/schemas/gen-ai-{name}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    offline(&mut schema);
-    jsonschema::validator_for(&schema).unwrap()
-}
-
-/// A tool's `parameters` is itself a JSON Schema referenced by the draft-07 meta-schema's
-/// URL; offline, check only that it has a schema's shape.
-fn offline(schema: &mut serde_json::Value) {
-    match schema {
-        serde_json::Value::Object(fields) => {
-            if fields.get("$ref").and_then(|r| r.as_str()).is_some_and(|r| r.starts_with("http://json-schema.org/")) {
-                *schema = json!({"type": ["object", "boolean"]});
-                return;
-            }
-            fields.values_mut().for_each(offline);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(offline),
-        _ => {}
-    }
-}
 
 fn json_attr(span: &SpanData, key: &str) -> serde_json::Value {
     match span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value) {
         Some(Value::String(text)) => serde_json::from_str(text.as_str()).unwrap(),
         other => panic!("{key}: {other:?}"),
     }
-}
-
-fn assert_valid(name: &str, value: &serde_json::Value) {
-    let validator = schema(name);
-    let errors: Vec<String> =
-        validator.iter_errors(value).map(|error| format!("{error} at {}", error.instance_path())).collect();
-    assert!(errors.is_empty(), "{name}: {value:#}\n{errors:#?}");
 }
 
 fn weather_tool() -> ChatCompletionTools {

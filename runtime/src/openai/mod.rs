@@ -59,11 +59,6 @@ use futures_core::Stream;
 
 pub use self::types::set_record_inline_media;
 
-/// A stream of chat completion chunks, as [`Chat::create_stream`] returns it: the same
-/// type as async-openai's `ChatCompletionResponseStream`.
-pub type ChatCompletionResponseStream =
-    Pin<Box<dyn Stream<Item = Result<CreateChatCompletionStreamResponse, OpenAIError>> + Send>>;
-
 /// Where the calls go: the provider and server the spans name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Endpoint {
@@ -177,8 +172,8 @@ impl<C: Config> Chat<'_, C> {
 
     /// Creates a streamed chat completion: a `chat {model}` span from the request to the
     /// stream's end, with the time to the first chunk and between chunks.
-    // The return type is spelled out (not `ChatCompletionResponseStream`): the macro reads
-    // the stream's shape and item type from the signature.
+    // The return type is async-openai's `ChatCompletionResponseStream` spelled out: the
+    // macro reads the stream's shape and item type from the signature.
     #[allow(clippy::type_complexity)]
     #[crate::gen_ai_chat(
         crate = crate,

@@ -9,10 +9,13 @@ use async_openai::error::OpenAIError;
 use async_openai::types::chat::{
     ChatChoice, ChatCompletionMessageToolCalls, ChatCompletionRequestAssistantMessageContent,
     ChatCompletionRequestAssistantMessageContentPart, ChatCompletionRequestDeveloperMessageContent,
-    ChatCompletionRequestMessage, ChatCompletionRequestSystemMessageContent, ChatCompletionRequestToolMessageContent,
+    ChatCompletionRequestDeveloperMessageContentPart, ChatCompletionRequestMessage,
+    ChatCompletionRequestSystemMessageContent, ChatCompletionRequestSystemMessageContentPart,
+    ChatCompletionRequestToolMessageContent, ChatCompletionRequestToolMessageContentPart,
     ChatCompletionRequestUserMessageContent, ChatCompletionRequestUserMessageContentPart, ChatCompletionTools,
     CompletionUsage, CreateChatCompletionRequest, CreateChatCompletionResponse, CreateChatCompletionStreamResponse,
-    FinishReason as OpenAiFinishReason, ResponseFormat, ResponseModalities, ServiceTier, StopConfiguration,
+    FinishReason as OpenAiFinishReason, InputAudioFormat, ResponseFormat, ResponseModalities, ServiceTier,
+    StopConfiguration,
 };
 use async_openai::types::embeddings::{CreateEmbeddingRequest, CreateEmbeddingResponse, EncodingFormat};
 use serde_json::{Map, Value};
@@ -270,13 +273,11 @@ fn user_part(part: &ChatCompletionRequestUserMessageContentPart) -> Part<'_> {
             None => Part::Uri { modality: Modality::Image, mime_type: None, uri: image.image_url.url.clone() },
         },
         ChatCompletionRequestUserMessageContentPart::InputAudio(audio) => {
-            let format = serde_json::to_value(&audio.input_audio.format).ok();
-            let mime = match format.as_ref().and_then(Value::as_str) {
-                Some("mp3") => "audio/mpeg",
-                Some("wav") => "audio/wav",
-                _ => "audio",
+            let mime = match audio.input_audio.format {
+                InputAudioFormat::Mp3 => "audio/mpeg",
+                InputAudioFormat::Wav => "audio/wav",
             };
-            blob(Modality::Audio, Some(mime).filter(|mime| mime.contains('/')), &audio.input_audio.data)
+            blob(Modality::Audio, Some(mime), &audio.input_audio.data)
         }
         ChatCompletionRequestUserMessageContentPart::File(file) => {
             let file = &file.file;
@@ -322,11 +323,7 @@ impl ToChatMessage for ChatCompletionRequestMessage {
                     ChatCompletionRequestSystemMessageContent::Text(text) => vec![Part::text(text.as_str())],
                     ChatCompletionRequestSystemMessageContent::Array(parts) => parts
                         .iter()
-                        .map(|part| {
-                            let async_openai::types::chat::ChatCompletionRequestSystemMessageContentPart::Text(text) =
-                                part;
-                            Part::text(text.text.as_str())
-                        })
+                        .map(|ChatCompletionRequestSystemMessageContentPart::Text(text)| Part::text(text.text.as_str()))
                         .collect(),
                 };
                 named(ChatMessage::new(Role::System, parts), message.name.as_deref())
@@ -335,9 +332,12 @@ impl ToChatMessage for ChatCompletionRequestMessage {
             ChatCompletionRequestMessage::Developer(message) => {
                 let parts = match &message.content {
                     ChatCompletionRequestDeveloperMessageContent::Text(text) => vec![Part::text(text.as_str())],
-                    ChatCompletionRequestDeveloperMessageContent::Array(parts) => {
-                        parts.iter().map(|part| Part::text(developer_text(part))).collect()
-                    }
+                    ChatCompletionRequestDeveloperMessageContent::Array(parts) => parts
+                        .iter()
+                        .map(|ChatCompletionRequestDeveloperMessageContentPart::Text(text)| {
+                            Part::text(text.text.as_str())
+                        })
+                        .collect(),
                 };
                 named(ChatMessage::new(Role::System, parts), message.name.as_deref())
             }
@@ -376,11 +376,7 @@ impl ToChatMessage for ChatCompletionRequestMessage {
                     ChatCompletionRequestToolMessageContent::Array(parts) => Cow::Owned(
                         parts
                             .iter()
-                            .map(|part| {
-                                let async_openai::types::chat::ChatCompletionRequestToolMessageContentPart::Text(text) =
-                                    part;
-                                text.text.as_str()
-                            })
+                            .map(|ChatCompletionRequestToolMessageContentPart::Text(text)| text.text.as_str())
                             .collect::<Vec<_>>()
                             .join(""),
                     ),
@@ -394,11 +390,6 @@ impl ToChatMessage for ChatCompletionRequestMessage {
             }
         }
     }
-}
-
-fn developer_text(part: &async_openai::types::chat::ChatCompletionRequestDeveloperMessageContentPart) -> &str {
-    let async_openai::types::chat::ChatCompletionRequestDeveloperMessageContentPart::Text(text) = part;
-    text.text.as_str()
 }
 
 fn named<'a>(mut message: ChatMessage<'a>, name: Option<&str>) -> ChatMessage<'a> {

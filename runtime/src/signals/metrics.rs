@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentelemetry::global;
-use opentelemetry::metrics::{Histogram, Meter, MeterProvider};
+use opentelemetry::metrics::{Histogram, HistogramBuilder, Meter, MeterProvider};
 
 use crate::REFRESH_EVERY;
 use crate::conventions::{self, metric_names};
@@ -57,22 +57,18 @@ impl Instruments {
 }
 
 fn f64_histogram(meter: &Meter, name: &'static str) -> Histogram<f64> {
-    let builder = meter.f64_histogram(name);
-    match conventions::metric(name) {
-        Some(def) => {
-            builder.with_unit(def.unit).with_description(def.brief).with_boundaries(def.buckets.to_vec()).build()
-        }
-        None => builder.build(),
-    }
+    defined(meter.f64_histogram(name), name).build()
 }
 
 fn u64_histogram(meter: &Meter, name: &'static str) -> Histogram<u64> {
-    let builder = meter.u64_histogram(name);
+    defined(meter.u64_histogram(name), name).build()
+}
+
+/// The histogram as the conventions table defines `name`: unit, description, buckets.
+fn defined<'a, T>(builder: HistogramBuilder<'a, T>, name: &str) -> HistogramBuilder<'a, T> {
     match conventions::metric(name) {
-        Some(def) => {
-            builder.with_unit(def.unit).with_description(def.brief).with_boundaries(def.buckets.to_vec()).build()
-        }
-        None => builder.build(),
+        Some(def) => builder.with_unit(def.unit).with_description(def.brief).with_boundaries(def.buckets.to_vec()),
+        None => builder,
     }
 }
 
