@@ -174,7 +174,7 @@ pub mod context;
 /// ```
 pub mod conventions;
 mod describe;
-mod init;
+pub mod init;
 #[cfg(feature = "async-openai")]
 pub mod openai;
 mod semconv;
@@ -196,7 +196,7 @@ pub use context::{
 pub use context::{spawn, spawn_blocking, spawn_into};
 pub use conventions::SCHEMA_URL;
 pub use describe::{ErrorType, GenAiRequest, GenAiResponse};
-pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init};
+pub use init::{ConsoleTreeProcessor, InitError, Telemetry, init, init_with, init_with_diagnostics};
 /// A span for a call to a GenAI model: `chat {model}`, kind CLIENT.
 ///
 /// Arguments: `provider` (required), `model`, `request` (a [`GenAiRequest`]), `server =

@@ -1,0 +1,705 @@
+//! What [`init_with`](crate::init_with) sets up, read from the standard `OTEL_*` variables
+//! and adjusted in code.
+
+use std::fmt;
+use std::time::Duration;
+
+use opentelemetry_sdk::trace::Sampler;
+
+use super::InitError;
+
+/// One telemetry signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Signal {
+    /// Spans.
+    Traces,
+    /// Histograms and counters.
+    Metrics,
+    /// Log records: the conventions' events.
+    Logs,
+}
+
+impl Signal {
+    /// The three signals, in the order the variables name them.
+    pub const ALL: [Signal; 3] = [Signal::Traces, Signal::Metrics, Signal::Logs];
+
+    /// `TRACES`, `METRICS` or `LOGS`, as in `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.
+    fn upper(self) -> &'static str {
+        match self {
+            Signal::Traces => "TRACES",
+            Signal::Metrics => "METRICS",
+            Signal::Logs => "LOGS",
+        }
+    }
+
+    /// The path an OTLP/HTTP receiver takes this signal on.
+    pub fn http_path(self) -> &'static str {
+        match self {
+            Signal::Traces => "/v1/traces",
+            Signal::Metrics => "/v1/metrics",
+            Signal::Logs => "/v1/logs",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Signal::Traces => 0,
+            Signal::Metrics => 1,
+            Signal::Logs => 2,
+        }
+    }
+}
+
+impl fmt::Display for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Signal::Traces => "traces",
+            Signal::Metrics => "metrics",
+            Signal::Logs => "logs",
+        })
+    }
+}
+
+/// Where a signal goes (`OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`, `OTEL_LOGS_EXPORTER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Exporter {
+    /// OTLP to the configured endpoint (needs the `otlp` feature).
+    Otlp,
+    /// Standard output: traces as trees, metrics and events as lines.
+    Console,
+}
+
+/// The OTLP wire protocol (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// `grpc`: OTLP/gRPC, usually on port 4317.
+    Grpc,
+    /// `http/protobuf`: binary protobuf over HTTP, usually on port 4318.
+    HttpProtobuf,
+    /// `http/json`: JSON over HTTP, usually on port 4318.
+    HttpJson,
+}
+
+impl Protocol {
+    /// The name the variables use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Grpc => "grpc",
+            Protocol::HttpProtobuf => "http/protobuf",
+            Protocol::HttpJson => "http/json",
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How cumulative or delta the exported sums and histograms are
+/// (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Temporality {
+    /// `cumulative`: totals since start (Prometheus, most collectors).
+    #[default]
+    Cumulative,
+    /// `delta`: the change since the last export (Datadog, Dynatrace).
+    Delta,
+    /// `lowmemory`: delta for counters and histograms, cumulative for the rest.
+    LowMemory,
+}
+
+/// Where and how one signal is sent over OTLP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtlpTarget {
+    /// The full URL: for HTTP, including the signal's path (`/v1/traces`).
+    pub endpoint: String,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Headers sent with every export (authentication, tenant, ...).
+    pub headers: Vec<(String, String)>,
+    /// How long one export may take.
+    pub timeout: Duration,
+}
+
+/// Everything [`init_with`](crate::init_with) installs: read from the standard variables by
+/// [`Config::from_env`], then adjusted in code.
+///
+/// ```
+/// use otel_genai::init::{Config, Exporter, Signal};
+///
+/// let config = Config::default()
+///     .service_name("research-agent")
+///     .resource_attribute("deployment.environment.name", "staging")
+///     .otlp_endpoint("http://127.0.0.1:4317")
+///     .exporters(Signal::Metrics, []);
+/// assert_eq!(config.otlp_target(Signal::Traces).unwrap().endpoint, "http://127.0.0.1:4317");
+/// assert!(config.otlp_target(Signal::Metrics).is_none());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) disabled: bool,
+    pub(crate) service_name: Option<String>,
+    pub(crate) resource: Vec<(String, String)>,
+    /// Per signal: `None` until set, so the default follows the endpoint.
+    exporters: [Option<Vec<Exporter>>; 3],
+    endpoint: Option<String>,
+    signal_endpoint: [Option<String>; 3],
+    protocol: Option<Protocol>,
+    signal_protocol: [Option<Protocol>; 3],
+    headers: Vec<(String, String)>,
+    signal_headers: [Option<Vec<(String, String)>>; 3],
+    timeout: Duration,
+    signal_timeout: [Option<Duration>; 3],
+    pub(crate) sampler: SamplerChoice,
+    pub(crate) metric_interval: Duration,
+    pub(crate) temporality: Temporality,
+    pub(crate) shutdown_timeout: Duration,
+    pub(crate) announce: bool,
+}
+
+impl Default for Config {
+    /// Nothing read from the environment: console trees, no OTLP, every trace sampled.
+    fn default() -> Self {
+        Config {
+            disabled: false,
+            service_name: None,
+            resource: Vec::new(),
+            exporters: [None, None, None],
+            endpoint: None,
+            signal_endpoint: [None, None, None],
+            protocol: None,
+            signal_protocol: [None, None, None],
+            headers: Vec::new(),
+            signal_headers: [None, None, None],
+            timeout: Duration::from_secs(10),
+            signal_timeout: [None, None, None],
+            sampler: SamplerChoice::ParentBased(RootSampler::AlwaysOn),
+            metric_interval: Duration::from_secs(60),
+            temporality: Temporality::Cumulative,
+            shutdown_timeout: Duration::from_secs(5),
+            announce: true,
+        }
+    }
+}
+
+/// The sampler `OTEL_TRACES_SAMPLER` names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum SamplerChoice {
+    Root(RootSampler),
+    ParentBased(RootSampler),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RootSampler {
+    AlwaysOn,
+    AlwaysOff,
+    Ratio(f64),
+}
+
+impl SamplerChoice {
+    pub(crate) fn build(self) -> Sampler {
+        fn root(sampler: RootSampler) -> Sampler {
+            match sampler {
+                RootSampler::AlwaysOn => Sampler::AlwaysOn,
+                RootSampler::AlwaysOff => Sampler::AlwaysOff,
+                RootSampler::Ratio(ratio) => Sampler::TraceIdRatioBased(ratio),
+            }
+        }
+        match self {
+            SamplerChoice::Root(sampler) => root(sampler),
+            SamplerChoice::ParentBased(sampler) => Sampler::ParentBased(Box::new(root(sampler))),
+        }
+    }
+}
+
+const SAMPLERS: &str =
+    "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio";
+
+impl Config {
+    /// The configuration the standard variables describe; an invalid value is an error that
+    /// names the variable, the value and what is accepted.
+    pub fn from_env() -> Result<Config, InitError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The configuration the variables `lookup` returns describe (for tests and for
+    /// applications that keep their settings elsewhere).
+    ///
+    /// ```
+    /// use otel_genai::init::{Config, Protocol, Signal};
+    ///
+    /// let config = Config::from_lookup(|name| match name {
+    ///     "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://collector:4318".into()),
+    ///     "OTEL_EXPORTER_OTLP_HEADERS" => Some("x-team=genai,authorization=Basic%20c2s6cGs=".into()),
+    ///     _ => None,
+    /// })
+    /// .unwrap();
+    /// let traces = config.otlp_target(Signal::Traces).unwrap();
+    /// assert_eq!(traces.endpoint, "http://collector:4318/v1/traces");
+    /// assert_eq!(traces.protocol, Protocol::HttpProtobuf);
+    /// assert_eq!(traces.headers[1], ("authorization".into(), "Basic c2s6cGs=".into()));
+    ///
+    /// let error = Config::from_lookup(|name| (name == "OTEL_TRACES_SAMPLER").then(|| "sometimes".into()))
+    ///     .unwrap_err();
+    /// assert!(error.to_string().starts_with("OTEL_TRACES_SAMPLER=\"sometimes\""));
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, InitError> {
+        let var = |name: &str| lookup(name).map(|value| value.trim().to_owned()).filter(|value| !value.is_empty());
+        let mut config = Config::default();
+        if let Some(value) = var("OTEL_SDK_DISABLED") {
+            config.disabled = parse_bool("OTEL_SDK_DISABLED", &value)?;
+        }
+        config.service_name = var("OTEL_SERVICE_NAME");
+        if let Some(value) = var("OTEL_RESOURCE_ATTRIBUTES") {
+            config.resource = parse_pairs("OTEL_RESOURCE_ATTRIBUTES", &value)?;
+        }
+        config.endpoint = var("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .map(|value| check_url("OTEL_EXPORTER_OTLP_ENDPOINT", value))
+            .transpose()?;
+        if let Some(value) = var("OTEL_EXPORTER_OTLP_PROTOCOL") {
+            config.protocol = Some(parse_protocol("OTEL_EXPORTER_OTLP_PROTOCOL", &value)?);
+        }
+        if let Some(value) = var("OTEL_EXPORTER_OTLP_HEADERS") {
+            config.headers = parse_pairs("OTEL_EXPORTER_OTLP_HEADERS", &value)?;
+        }
+        if let Some(value) = var("OTEL_EXPORTER_OTLP_TIMEOUT") {
+            config.timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", &value)?;
+        }
+        for signal in Signal::ALL {
+            let i = signal.index();
+            let name = |what: &str| format!("OTEL_EXPORTER_OTLP_{}_{what}", signal.upper());
+            let endpoint = name("ENDPOINT");
+            config.signal_endpoint[i] = var(&endpoint).map(|value| check_url(&endpoint, value)).transpose()?;
+            if let Some(value) = var(&name("PROTOCOL")) {
+                config.signal_protocol[i] = Some(parse_protocol(&name("PROTOCOL"), &value)?);
+            }
+            if let Some(value) = var(&name("HEADERS")) {
+                config.signal_headers[i] = Some(parse_pairs(&name("HEADERS"), &value)?);
+            }
+            if let Some(value) = var(&name("TIMEOUT")) {
+                config.signal_timeout[i] = Some(parse_millis(&name("TIMEOUT"), &value)?);
+            }
+            let exporter = format!("OTEL_{}_EXPORTER", signal.upper());
+            if let Some(value) = var(&exporter) {
+                config.exporters[i] = Some(parse_exporters(&exporter, &value)?);
+            }
+        }
+        let argument = var("OTEL_TRACES_SAMPLER_ARG");
+        if let Some(value) = var("OTEL_TRACES_SAMPLER") {
+            config.sampler = parse_sampler(&value, argument.as_deref())?;
+        }
+        if let Some(value) = var("OTEL_METRIC_EXPORT_INTERVAL") {
+            config.metric_interval = parse_millis("OTEL_METRIC_EXPORT_INTERVAL", &value)?;
+            if config.metric_interval.is_zero() {
+                return Err(InitError::invalid(
+                    "OTEL_METRIC_EXPORT_INTERVAL",
+                    &value,
+                    "a number of milliseconds above 0",
+                ));
+            }
+        }
+        if let Some(value) = var("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE") {
+            config.temporality = match value.to_ascii_lowercase().as_str() {
+                "cumulative" => Temporality::Cumulative,
+                "delta" => Temporality::Delta,
+                "lowmemory" => Temporality::LowMemory,
+                _ => {
+                    return Err(InitError::invalid(
+                        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+                        &value,
+                        "cumulative, delta or lowmemory",
+                    ));
+                }
+            };
+        }
+        Ok(config)
+    }
+
+    /// Installs nothing (as `OTEL_SDK_DISABLED=true`): the instrumented code runs, nothing is
+    /// recorded.
+    pub fn disabled(mut self, disabled: bool) -> Self {
+        self.disabled = disabled;
+        self
+    }
+
+    /// The `service.name` resource attribute (wins over `OTEL_SERVICE_NAME` and
+    /// `OTEL_RESOURCE_ATTRIBUTES`).
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+
+    /// One more resource attribute (replacing one of the same key).
+    pub fn resource_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        let key = key.into();
+        self.resource.retain(|(k, _)| *k != key);
+        self.resource.push((key, value.into()));
+        self
+    }
+
+    /// The OTLP endpoint of every signal (as `OTEL_EXPORTER_OTLP_ENDPOINT`: for HTTP, the
+    /// signal's path is appended). Setting it makes OTLP the default exporter.
+    pub fn otlp_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// One signal's OTLP endpoint, used as given (as `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
+    pub fn signal_endpoint(mut self, signal: Signal, endpoint: impl Into<String>) -> Self {
+        self.signal_endpoint[signal.index()] = Some(endpoint.into());
+        self
+    }
+
+    /// The OTLP protocol of every signal.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
+    /// One more header sent with every OTLP export (replacing one of the same name).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// How long one OTLP export may take.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Where a signal goes: any of OTLP and the console, or nowhere (`[]`).
+    pub fn exporters(mut self, signal: Signal, exporters: impl IntoIterator<Item = Exporter>) -> Self {
+        let mut chosen = Vec::new();
+        for exporter in exporters {
+            if !chosen.contains(&exporter) {
+                chosen.push(exporter);
+            }
+        }
+        self.exporters[signal.index()] = Some(chosen);
+        self
+    }
+
+    /// The fraction of new traces recorded (children follow their parent's decision).
+    pub fn sample_ratio(mut self, ratio: f64) -> Self {
+        self.sampler = SamplerChoice::ParentBased(RootSampler::Ratio(ratio.clamp(0.0, 1.0)));
+        self
+    }
+
+    /// How often metrics are exported.
+    pub fn metric_interval(mut self, interval: Duration) -> Self {
+        self.metric_interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Delta or cumulative sums and histograms.
+    pub fn temporality(mut self, temporality: Temporality) -> Self {
+        self.temporality = temporality;
+        self
+    }
+
+    /// How long dropping the [`Telemetry`](crate::Telemetry) guard may take to flush (5 s
+    /// unless set).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Whether `init` says on standard error where OTLP data goes (on unless set).
+    pub fn announce(mut self, announce: bool) -> Self {
+        self.announce = announce;
+        self
+    }
+
+    /// Where a signal goes. Unless set, OTLP when an endpoint for it is configured; else
+    /// the console tree for traces, and nothing for metrics and logs.
+    pub fn exporters_of(&self, signal: Signal) -> Vec<Exporter> {
+        match &self.exporters[signal.index()] {
+            Some(chosen) => chosen.clone(),
+            None if self.endpoint.is_some() || self.signal_endpoint[signal.index()].is_some() => vec![Exporter::Otlp],
+            None if signal == Signal::Traces => vec![Exporter::Console],
+            None => Vec::new(),
+        }
+    }
+
+    /// Where and how a signal is sent over OTLP; `None` when it is not.
+    ///
+    /// With no protocol set, an endpoint on port 4317 (the OTLP/gRPC port) is spoken to in
+    /// gRPC and every other in `http/protobuf` (the specification's default); with no
+    /// endpoint, the protocol's local default (`http://localhost:4317` or `:4318`).
+    pub fn otlp_target(&self, signal: Signal) -> Option<OtlpTarget> {
+        if !self.exporters_of(signal).contains(&Exporter::Otlp) {
+            return None;
+        }
+        let i = signal.index();
+        let protocol = self.signal_protocol[i].or(self.protocol).unwrap_or_else(|| {
+            let endpoint = self.signal_endpoint[i].as_deref().or(self.endpoint.as_deref()).unwrap_or("");
+            if port_of(endpoint) == Some(4317) { Protocol::Grpc } else { Protocol::HttpProtobuf }
+        });
+        let endpoint = match (&self.signal_endpoint[i], &self.endpoint, protocol) {
+            (Some(endpoint), _, _) => endpoint.clone(),
+            (None, Some(base), Protocol::Grpc) => base.clone(),
+            (None, Some(base), _) => format!("{}{}", base.trim_end_matches('/'), signal.http_path()),
+            (None, None, Protocol::Grpc) => "http://localhost:4317".to_owned(),
+            (None, None, _) => format!("http://localhost:4318{}", signal.http_path()),
+        };
+        let headers = self.signal_headers[i].clone().unwrap_or_else(|| self.headers.clone());
+        let timeout = self.signal_timeout[i].unwrap_or(self.timeout);
+        Some(OtlpTarget { endpoint, protocol, headers, timeout })
+    }
+}
+
+/// The port of a URL, explicit or implied by its scheme.
+fn port_of(url: &str) -> Option<u16> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let port = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once("]:").map(|(_, port)| port),
+        None => host_port.rsplit_once(':').map(|(_, port)| port),
+    };
+    match (port, scheme) {
+        (Some(port), _) => port.parse().ok(),
+        (None, "http") => Some(80),
+        (None, "https") => Some(443),
+        (None, _) => None,
+    }
+}
+
+fn check_url(variable: &str, value: String) -> Result<String, InitError> {
+    let valid = match value.split_once("://") {
+        Some((scheme, rest)) => matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.starts_with('/'),
+        None => false,
+    };
+    if valid { Ok(value) } else { Err(InitError::invalid(variable, &value, "an http:// or https:// URL")) }
+}
+
+fn parse_bool(variable: &str, value: &str) -> Result<bool, InitError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(InitError::invalid(variable, value, "true or false")),
+    }
+}
+
+fn parse_millis(variable: &str, value: &str) -> Result<Duration, InitError> {
+    value
+        .parse::<u64>()
+        .map(Duration::from_millis)
+        .map_err(|_| InitError::invalid(variable, value, "a whole number of milliseconds"))
+}
+
+fn parse_protocol(variable: &str, value: &str) -> Result<Protocol, InitError> {
+    match value {
+        "grpc" => Ok(Protocol::Grpc),
+        "http/protobuf" => Ok(Protocol::HttpProtobuf),
+        "http/json" => Ok(Protocol::HttpJson),
+        _ => Err(InitError::invalid(variable, value, "grpc, http/protobuf or http/json")),
+    }
+}
+
+fn parse_exporters(variable: &str, value: &str) -> Result<Vec<Exporter>, InitError> {
+    let mut chosen = Vec::new();
+    for name in value.split(',').map(str::trim) {
+        let exporter = match name {
+            "otlp" => Exporter::Otlp,
+            "console" => Exporter::Console,
+            "none" => continue,
+            _ => return Err(InitError::invalid(variable, value, "a comma-separated list of otlp, console and none")),
+        };
+        if !chosen.contains(&exporter) {
+            chosen.push(exporter);
+        }
+    }
+    Ok(chosen)
+}
+
+fn parse_sampler(value: &str, argument: Option<&str>) -> Result<SamplerChoice, InitError> {
+    let ratio = || -> Result<f64, InitError> {
+        match argument {
+            None => Ok(1.0),
+            Some(argument) => argument
+                .parse::<f64>()
+                .ok()
+                .filter(|ratio| (0.0..=1.0).contains(ratio))
+                .ok_or_else(|| InitError::invalid("OTEL_TRACES_SAMPLER_ARG", argument, "a ratio from 0 to 1")),
+        }
+    };
+    Ok(match value {
+        "always_on" => SamplerChoice::Root(RootSampler::AlwaysOn),
+        "always_off" => SamplerChoice::Root(RootSampler::AlwaysOff),
+        "traceidratio" => SamplerChoice::Root(RootSampler::Ratio(ratio()?)),
+        "parentbased_always_on" => SamplerChoice::ParentBased(RootSampler::AlwaysOn),
+        "parentbased_always_off" => SamplerChoice::ParentBased(RootSampler::AlwaysOff),
+        "parentbased_traceidratio" => SamplerChoice::ParentBased(RootSampler::Ratio(ratio()?)),
+        _ => return Err(InitError::invalid("OTEL_TRACES_SAMPLER", value, SAMPLERS)),
+    })
+}
+
+/// `key=value` pairs separated by commas, values percent-decoded (the W3C baggage format the
+/// specification uses for resource attributes and headers).
+fn parse_pairs(variable: &str, value: &str) -> Result<Vec<(String, String)>, InitError> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for item in value.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+        let bad = || InitError::invalid(variable, value, "comma-separated key=value pairs, values percent-encoded");
+        let (key, raw) = item.split_once('=').ok_or_else(bad)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(bad());
+        }
+        let decoded = percent_decode(raw.trim()).ok_or_else(bad)?;
+        pairs.retain(|(k, _)| k != key);
+        pairs.push((key.to_owned(), decoded));
+    }
+    Ok(pairs)
+}
+
+fn percent_decode(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, InitError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn nothing_set_prints_trees_and_exports_nothing() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.exporters_of(Signal::Traces), [Exporter::Console]);
+        assert!(config.exporters_of(Signal::Metrics).is_empty());
+        assert!(config.exporters_of(Signal::Logs).is_empty());
+        assert!(Signal::ALL.iter().all(|signal| config.otlp_target(*signal).is_none()));
+        assert_eq!(config.sampler, SamplerChoice::ParentBased(RootSampler::AlwaysOn));
+    }
+
+    #[test]
+    fn the_grpc_port_means_grpc_and_any_other_http_protobuf() {
+        let grpc = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317")]).unwrap();
+        for signal in Signal::ALL {
+            let target = grpc.otlp_target(signal).unwrap();
+            assert_eq!((target.endpoint.as_str(), target.protocol), ("http://localhost:4317", Protocol::Grpc));
+        }
+        let http = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://cloud.langfuse.com/api/public/otel/")]).unwrap();
+        let target = http.otlp_target(Signal::Metrics).unwrap();
+        assert_eq!(target.endpoint, "https://cloud.langfuse.com/api/public/otel/v1/metrics");
+        assert_eq!(target.protocol, Protocol::HttpProtobuf);
+        let json =
+            config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://h:4317"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]);
+        assert_eq!(json.unwrap().otlp_target(Signal::Logs).unwrap().endpoint, "http://h:4317/v1/logs");
+    }
+
+    #[test]
+    fn per_signal_settings_win_and_are_used_as_given() {
+        let config = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://traces:9999/custom"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "a=1"),
+            ("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "b=2"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+            ("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "700"),
+            ("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "grpc"),
+            ("OTEL_LOGS_EXPORTER", "console,otlp"),
+        ])
+        .unwrap();
+        let traces = config.otlp_target(Signal::Traces).unwrap();
+        assert_eq!(traces.endpoint, "http://traces:9999/custom");
+        assert_eq!(traces.headers, [("a".to_owned(), "1".to_owned())]);
+        assert_eq!(traces.timeout, Duration::from_millis(2500));
+        let metrics = config.otlp_target(Signal::Metrics).unwrap();
+        assert_eq!((metrics.endpoint.as_str(), metrics.protocol), ("http://collector:4318", Protocol::Grpc));
+        assert_eq!(metrics.timeout, Duration::from_millis(700));
+        assert_eq!(config.otlp_target(Signal::Logs).unwrap().headers, [("b".to_owned(), "2".to_owned())]);
+        assert_eq!(config.exporters_of(Signal::Logs), [Exporter::Console, Exporter::Otlp]);
+    }
+
+    #[test]
+    fn an_exporter_set_to_none_or_otlp_without_endpoint() {
+        let config = config(&[("OTEL_TRACES_EXPORTER", "none"), ("OTEL_METRICS_EXPORTER", "otlp")]).unwrap();
+        assert!(config.exporters_of(Signal::Traces).is_empty());
+        assert_eq!(config.otlp_target(Signal::Metrics).unwrap().endpoint, "http://localhost:4318/v1/metrics");
+    }
+
+    #[test]
+    fn resource_attributes_and_headers_are_percent_decoded() {
+        let config = config(&[
+            ("OTEL_SERVICE_NAME", "svc"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=prod, team=gen%20ai,team=genai"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Basic%20cGs6c2s%3D"),
+        ])
+        .unwrap();
+        assert_eq!(config.service_name.as_deref(), Some("svc"));
+        let resource: Vec<(&str, &str)> = config.resource.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(resource, [("deployment.environment.name", "prod"), ("team", "genai")]);
+        assert_eq!(config.headers, [("Authorization".to_owned(), "Basic cGs6c2s=".to_owned())]);
+    }
+
+    #[test]
+    fn samplers() {
+        let ratio = config(&[("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"), ("OTEL_TRACES_SAMPLER_ARG", "0.25")]);
+        assert_eq!(ratio.unwrap().sampler, SamplerChoice::ParentBased(RootSampler::Ratio(0.25)));
+        let off = config(&[("OTEL_TRACES_SAMPLER", "always_off")]).unwrap();
+        assert_eq!(off.sampler, SamplerChoice::Root(RootSampler::AlwaysOff));
+    }
+
+    #[test]
+    fn every_invalid_value_names_the_variable_the_value_and_what_is_accepted() {
+        let cases = [
+            ("OTEL_SDK_DISABLED", "yes", "true or false"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4317", "an http:// or https:// URL"),
+            ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "grpc://x", "an http:// or https:// URL"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http", "grpc, http/protobuf or http/json"),
+            ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "json", "grpc, http/protobuf or http/json"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "Authorization Basic x", "comma-separated key=value pairs"),
+            ("OTEL_EXPORTER_OTLP_HEADERS", "k=%zz", "comma-separated key=value pairs"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "=v", "comma-separated key=value pairs"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "10s", "a whole number of milliseconds"),
+            ("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "-1", "a whole number of milliseconds"),
+            ("OTEL_TRACES_EXPORTER", "jaeger", "otlp, console and none"),
+            ("OTEL_METRICS_EXPORTER", "prometheus", "otlp, console and none"),
+            ("OTEL_TRACES_SAMPLER", "jaeger_remote", "parentbased_traceidratio"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "0", "above 0"),
+            ("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "gauge", "cumulative, delta or lowmemory"),
+        ];
+        for (variable, value, accepted) in cases {
+            let message = config(&[(variable, value)]).unwrap_err().to_string();
+            assert!(message.starts_with(&format!("{variable}={value:?}")), "{message}");
+            assert!(message.contains(accepted), "{message}");
+        }
+        let argument = config(&[("OTEL_TRACES_SAMPLER", "traceidratio"), ("OTEL_TRACES_SAMPLER_ARG", "1.5")]);
+        assert!(argument.unwrap_err().to_string().starts_with("OTEL_TRACES_SAMPLER_ARG=\"1.5\""));
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(port_of("http://localhost:4317"), Some(4317));
+        assert_eq!(port_of("http://[::1]:4317/x"), Some(4317));
+        assert_eq!(port_of("https://api.honeycomb.io"), Some(443));
+        assert_eq!(port_of("http://[::1]"), Some(80));
+    }
+}

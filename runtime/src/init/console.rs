@@ -1,0 +1,204 @@
+//! The console exporters: traces as trees, metrics and events as lines.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Mutex, PoisonError};
+
+use std::time::Duration;
+
+use opentelemetry::trace::{SpanId, TraceId};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::logs::{LogBatch, LogExporter};
+use opentelemetry_sdk::metrics::Temporality;
+use opentelemetry_sdk::metrics::data::{AggregatedMetrics, MetricData, ResourceMetrics};
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
+
+use crate::SpanTree;
+
+/// Writes to `out`, or to standard output when it is `None`.
+fn write_out(out: &Mutex<Option<Box<dyn Write + Send>>>, text: &dyn std::fmt::Display) {
+    let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
+    let _ = match out.as_mut() {
+        Some(out) => write!(out, "{text}").and_then(|()| out.flush()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            write!(stdout, "{text}").and_then(|()| stdout.flush())
+        }
+    };
+}
+
+/// Prints each trace as a tree once its root span has ended: on standard output, or on a
+/// writer of your choice.
+///
+/// ```
+/// use opentelemetry_sdk::trace::SdkTracerProvider;
+/// use otel_genai::ConsoleTreeProcessor;
+///
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(ConsoleTreeProcessor::to_writer(std::io::stderr()))
+///     .build();
+/// otel_genai::set_tracer_provider(provider.clone());
+/// # let _ = provider.shutdown();
+/// ```
+#[derive(Default)]
+pub struct ConsoleTreeProcessor {
+    pending: Mutex<HashMap<TraceId, Vec<SpanData>>>,
+    /// Where trees go; `None` is standard output.
+    out: Mutex<Option<Box<dyn Write + Send>>>,
+}
+
+impl std::fmt::Debug for ConsoleTreeProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleTreeProcessor").finish_non_exhaustive()
+    }
+}
+
+impl ConsoleTreeProcessor {
+    /// A processor printing to standard output.
+    pub fn new() -> Self {
+        ConsoleTreeProcessor::default()
+    }
+
+    /// A processor writing each finished trace to `out`.
+    pub fn to_writer(out: impl Write + Send + 'static) -> Self {
+        ConsoleTreeProcessor { pending: Mutex::default(), out: Mutex::new(Some(Box::new(out))) }
+    }
+
+    fn print(&self, spans: Vec<SpanData>) {
+        write_out(&self.out, &SpanTree::new(spans));
+    }
+
+    fn print_all_pending(&self) {
+        let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        for spans in pending.into_values() {
+            self.print(spans);
+        }
+    }
+}
+
+impl SpanProcessor for ConsoleTreeProcessor {
+    fn on_start(&self, _span: &mut Span, _cx: &Context) {}
+
+    fn on_end(&self, span: SpanData) {
+        let trace_id = span.span_context.trace_id();
+        let is_root = span.parent_span_id == SpanId::INVALID || span.parent_span_is_remote;
+        let finished_trace = {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            pending.entry(trace_id).or_default().push(span);
+            if is_root { pending.remove(&trace_id) } else { None }
+        };
+        if let Some(spans) = finished_trace {
+            self.print(spans);
+        }
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: std::time::Duration) -> OTelSdkResult {
+        self.print_all_pending();
+        Ok(())
+    }
+}
+
+/// Prints each metric export as lines: `name{attributes} = value unit`, histograms as count,
+/// sum and bounds.
+#[derive(Debug, Default)]
+pub(crate) struct ConsoleMetrics;
+
+impl PushMetricExporter for ConsoleMetrics {
+    async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        let mut text = String::new();
+        for scope in metrics.scope_metrics() {
+            for metric in scope.metrics() {
+                match metric.data() {
+                    AggregatedMetrics::F64(data) => metric_lines(&mut text, metric.name(), metric.unit(), data),
+                    AggregatedMetrics::U64(data) => metric_lines(&mut text, metric.name(), metric.unit(), data),
+                    AggregatedMetrics::I64(data) => metric_lines(&mut text, metric.name(), metric.unit(), data),
+                }
+            }
+        }
+        if !text.is_empty() {
+            write_out(&Mutex::new(None), &format_args!("metrics:\n{text}"));
+        }
+        Ok(())
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn shutdown_with_timeout(&self, _timeout: Duration) -> OTelSdkResult {
+        Ok(())
+    }
+
+    fn temporality(&self) -> Temporality {
+        Temporality::Cumulative
+    }
+}
+
+fn attributes_text<'a>(attributes: impl Iterator<Item = &'a KeyValue>) -> String {
+    let pairs: Vec<String> = attributes.map(|kv| format!("{}={}", kv.key, kv.value)).collect();
+    if pairs.is_empty() { String::new() } else { format!("{{{}}}", pairs.join(", ")) }
+}
+
+fn metric_lines<T: std::fmt::Display + Copy>(text: &mut String, name: &str, unit: &str, data: &MetricData<T>) {
+    use std::fmt::Write as _;
+    match data {
+        MetricData::Sum(sum) => {
+            for point in sum.data_points() {
+                let _ = writeln!(text, "  {name}{} = {} {unit}", attributes_text(point.attributes()), point.value());
+            }
+        }
+        MetricData::Gauge(gauge) => {
+            for point in gauge.data_points() {
+                let _ = writeln!(text, "  {name}{} = {} {unit}", attributes_text(point.attributes()), point.value());
+            }
+        }
+        MetricData::Histogram(histogram) => {
+            for point in histogram.data_points() {
+                let _ = writeln!(
+                    text,
+                    "  {name}{} count={} sum={} {unit}",
+                    attributes_text(point.attributes()),
+                    point.count(),
+                    point.sum()
+                );
+            }
+        }
+        MetricData::ExponentialHistogram(histogram) => {
+            for point in histogram.data_points() {
+                let _ = writeln!(
+                    text,
+                    "  {name}{} count={} sum={} {unit}",
+                    attributes_text(point.attributes()),
+                    point.count(),
+                    point.sum()
+                );
+            }
+        }
+    }
+}
+
+/// Prints each event (log record) as one line: its name, severity, and attributes.
+#[derive(Debug, Default)]
+pub(crate) struct ConsoleEvents;
+
+impl LogExporter for ConsoleEvents {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        for (record, _scope) in batch.iter() {
+            let name = record.event_name().unwrap_or("log");
+            let severity = record.severity_text().unwrap_or("");
+            let attributes: Vec<String> =
+                record.attributes_iter().map(|(key, value)| format!("{key}={value:?}")).collect();
+            let _ = writeln!(text, "event {name} {severity} {}", attributes.join(" "));
+        }
+        write_out(&Mutex::new(None), &text);
+        Ok(())
+    }
+}

@@ -1,0 +1,629 @@
+//! OTLP export of every signal, off the instrumented code's path.
+//!
+//! - The exporters run on a thread of their own with a small tokio runtime, so gRPC and HTTP
+//!   work whether or not the application has a runtime, and whichever kind it has.
+//! - The SDK's batch processors queue finished spans and events (bounded: what does not fit
+//!   is dropped, never waited for); an instrumented call only hands its span over.
+//! - A collector that is down is reported once, when the first export fails, and again when
+//!   exports go through; the spans and events of failed exports are kept (up to
+//!   [`HELD_LIMIT`] of each) and sent with the next export, so a collector that comes up
+//!   later receives them. Metrics are cumulative: the next export carries them.
+//! - At shutdown, what could not be delivered is counted and said.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt as _, Full, Limited};
+use opentelemetry::InstrumentationScope;
+use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _, WithTonicConfig as _};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter, SdkLogRecord};
+use opentelemetry_sdk::metrics::data::ResourceMetrics;
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+use opentelemetry_sdk::metrics::{PeriodicReader, Temporality as SdkTemporality};
+use opentelemetry_sdk::trace::{BatchSpanProcessor, SpanData, SpanExporter};
+
+use super::config::{Config, OtlpTarget, Protocol, Signal, Temporality};
+use super::{Diagnostics, InitError};
+
+/// How many spans (and, separately, events) from failed exports are kept for the next one.
+pub(crate) const HELD_LIMIT: usize = 2048;
+
+/// How one signal's OTLP export has fared since `init`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExportStatus {
+    /// The signal.
+    pub signal: Signal,
+    /// Where it goes.
+    pub endpoint: String,
+    /// Spans, metric exports or events the collector accepted.
+    pub delivered: u64,
+    /// Exports that failed.
+    pub failed_exports: u64,
+    /// Times the collector became unreachable (each reported once).
+    pub outages: u64,
+    /// Spans or events given up: beyond the held limit, rejected by the collector, or still
+    /// undelivered at shutdown.
+    pub dropped: u64,
+    /// Spans or events held for the next export.
+    pub held: u64,
+    /// The last failure, if any.
+    pub last_error: Option<String>,
+}
+
+/// The export thread, the exporters it drives, and their health.
+pub(crate) struct Pipeline {
+    runtime: ExportRuntime,
+    spans: Option<Reporting<opentelemetry_otlp::SpanExporter, SpanData>>,
+    metrics: Option<Reporting<opentelemetry_otlp::MetricExporter, ()>>,
+    logs: Option<Reporting<opentelemetry_otlp::LogExporter, HeldRecord>>,
+    health: Vec<Arc<Health>>,
+    diagnostics: Diagnostics,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").field("status", &self.status()).finish_non_exhaustive()
+    }
+}
+
+impl Pipeline {
+    /// Starts the export thread and builds one exporter per target.
+    pub(crate) fn start(
+        targets: &[(Signal, OtlpTarget)],
+        config: &Config,
+        diagnostics: Diagnostics,
+    ) -> Result<Pipeline, InitError> {
+        let runtime = ExportRuntime::start().map_err(|error| InitError::Exporter {
+            signal: targets[0].0,
+            endpoint: targets[0].1.endpoint.clone(),
+            reason: format!("cannot start the export thread: {error}"),
+        })?;
+        let _entered = runtime.handle.enter();
+        let mut pipeline = Pipeline {
+            runtime: runtime.clone(),
+            spans: None,
+            metrics: None,
+            logs: None,
+            health: Vec::new(),
+            diagnostics,
+        };
+        for (signal, target) in targets {
+            let health = Arc::new(Health::new(*signal, target, pipeline.diagnostics.clone()));
+            let build_error = |error: opentelemetry_otlp::ExporterBuildError| InitError::Exporter {
+                signal: *signal,
+                endpoint: target.endpoint.clone(),
+                reason: error.to_string(),
+            };
+            match signal {
+                Signal::Traces => {
+                    let exporter = match target.protocol {
+                        Protocol::Grpc => opentelemetry_otlp::SpanExporter::builder()
+                            .with_tonic()
+                            .with_endpoint(&target.endpoint)
+                            .with_timeout(target.timeout)
+                            .with_metadata(metadata(*signal, target)?)
+                            .build(),
+                        protocol => opentelemetry_otlp::SpanExporter::builder()
+                            .with_http()
+                            .with_endpoint(&target.endpoint)
+                            .with_protocol(http_protocol(protocol))
+                            .with_timeout(target.timeout)
+                            .with_headers(headers(*signal, target)?)
+                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .build(),
+                    }
+                    .map_err(build_error)?;
+                    pipeline.spans = Some(Reporting::new(exporter, health.clone()));
+                }
+                Signal::Metrics => {
+                    let temporality = match config.temporality {
+                        Temporality::Cumulative => SdkTemporality::Cumulative,
+                        Temporality::Delta => SdkTemporality::Delta,
+                        Temporality::LowMemory => SdkTemporality::LowMemory,
+                    };
+                    let exporter = match target.protocol {
+                        Protocol::Grpc => opentelemetry_otlp::MetricExporter::builder()
+                            .with_tonic()
+                            .with_endpoint(&target.endpoint)
+                            .with_timeout(target.timeout)
+                            .with_metadata(metadata(*signal, target)?)
+                            .with_temporality(temporality)
+                            .build(),
+                        protocol => opentelemetry_otlp::MetricExporter::builder()
+                            .with_http()
+                            .with_endpoint(&target.endpoint)
+                            .with_protocol(http_protocol(protocol))
+                            .with_timeout(target.timeout)
+                            .with_headers(headers(*signal, target)?)
+                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .with_temporality(temporality)
+                            .build(),
+                    }
+                    .map_err(build_error)?;
+                    pipeline.metrics = Some(Reporting::new(exporter, health.clone()));
+                }
+                Signal::Logs => {
+                    let exporter = match target.protocol {
+                        Protocol::Grpc => opentelemetry_otlp::LogExporter::builder()
+                            .with_tonic()
+                            .with_endpoint(&target.endpoint)
+                            .with_timeout(target.timeout)
+                            .with_metadata(metadata(*signal, target)?)
+                            .build(),
+                        protocol => opentelemetry_otlp::LogExporter::builder()
+                            .with_http()
+                            .with_endpoint(&target.endpoint)
+                            .with_protocol(http_protocol(protocol))
+                            .with_timeout(target.timeout)
+                            .with_headers(headers(*signal, target)?)
+                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .build(),
+                    }
+                    .map_err(build_error)?;
+                    pipeline.logs = Some(Reporting::new(exporter, health.clone()));
+                }
+            }
+            pipeline.health.push(health);
+        }
+        if config.announce {
+            pipeline.announce(targets);
+        }
+        Ok(pipeline)
+    }
+
+    /// Says once where each signal goes: `exporting traces, metrics and logs over OTLP
+    /// (grpc) to http://localhost:4317`.
+    fn announce(&self, targets: &[(Signal, OtlpTarget)]) {
+        let mut groups: Vec<(String, Protocol, Vec<Signal>)> = Vec::new();
+        for (signal, target) in targets {
+            let base = match target.protocol {
+                Protocol::Grpc => target.endpoint.clone(),
+                _ => target.endpoint.strip_suffix(signal.http_path()).unwrap_or(&target.endpoint).to_owned(),
+            };
+            match groups.iter_mut().find(|(endpoint, protocol, _)| *endpoint == base && *protocol == target.protocol) {
+                Some((_, _, signals)) => signals.push(*signal),
+                None => groups.push((base, target.protocol, vec![*signal])),
+            }
+        }
+        for (endpoint, protocol, signals) in groups {
+            let names: Vec<String> = signals.iter().map(Signal::to_string).collect();
+            let names = match names.as_slice() {
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                [] => continue,
+            };
+            self.diagnostics.say(&format!("exporting {names} over OTLP ({protocol}) to {endpoint}"));
+        }
+    }
+
+    pub(crate) fn span_processor(&mut self) -> Option<BatchSpanProcessor> {
+        self.spans.take().map(|exporter| BatchSpanProcessor::builder(exporter).build())
+    }
+
+    pub(crate) fn metric_reader(&mut self, interval: Duration) -> Option<PeriodicReader<impl PushMetricExporter>> {
+        self.metrics.take().map(|exporter| PeriodicReader::builder(exporter).with_interval(interval).build())
+    }
+
+    pub(crate) fn log_processor(&mut self) -> Option<BatchLogProcessor> {
+        self.logs.take().map(|exporter| BatchLogProcessor::builder(exporter).build())
+    }
+
+    pub(crate) fn status(&self) -> Vec<ExportStatus> {
+        self.health.iter().map(|health| health.status()).collect()
+    }
+
+    /// After the providers shut down: says what was not delivered, and stops the thread.
+    pub(crate) fn finish(self) {
+        for health in &self.health {
+            health.finish();
+        }
+        self.runtime.stop();
+    }
+}
+
+fn http_protocol(protocol: Protocol) -> opentelemetry_otlp::Protocol {
+    match protocol {
+        Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
+        _ => opentelemetry_otlp::Protocol::HttpBinary,
+    }
+}
+
+/// The variable a signal's headers came from, for error messages.
+fn headers_variable(signal: Signal) -> String {
+    format!("OTEL_EXPORTER_OTLP_{}_HEADERS or OTEL_EXPORTER_OTLP_HEADERS", signal.to_string().to_uppercase())
+}
+
+fn header_map(signal: Signal, target: &OtlpTarget) -> Result<http::HeaderMap, InitError> {
+    let mut map = http::HeaderMap::new();
+    for (name, value) in &target.headers {
+        let invalid = || InitError::Invalid {
+            variable: headers_variable(signal),
+            value: format!("{name}={value}"),
+            accepted: "header names and values HTTP allows",
+        };
+        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+        let value = http::HeaderValue::from_str(value).map_err(|_| invalid())?;
+        map.insert(name, value);
+    }
+    Ok(map)
+}
+
+fn metadata(
+    signal: Signal,
+    target: &OtlpTarget,
+) -> Result<opentelemetry_otlp::tonic_types::metadata::MetadataMap, InitError> {
+    Ok(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(header_map(signal, target)?))
+}
+
+fn headers(signal: Signal, target: &OtlpTarget) -> Result<HashMap<String, String>, InitError> {
+    header_map(signal, target)?;
+    Ok(target.headers.iter().cloned().collect())
+}
+
+/// A current-thread tokio runtime on a thread of its own, driving the exporters' I/O.
+#[derive(Clone)]
+struct ExportRuntime {
+    handle: tokio::runtime::Handle,
+    stop: Arc<Mutex<Option<(tokio::sync::oneshot::Sender<()>, std::thread::JoinHandle<()>)>>>,
+}
+
+impl ExportRuntime {
+    fn start() -> std::io::Result<ExportRuntime> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new().name("otel-genai-export".to_owned()).spawn(move || {
+            runtime.block_on(async {
+                let _ = stopped.await;
+            });
+            runtime.shutdown_timeout(Duration::from_millis(100));
+        })?;
+        Ok(ExportRuntime { handle, stop: Arc::new(Mutex::new(Some((stop, thread)))) })
+    }
+
+    fn stop(&self) {
+        if let Some((stop, thread)) = self.stop.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = stop.send(());
+            let _ = thread.join();
+        }
+    }
+}
+
+/// OTLP/HTTP requests over hyper, run on the export thread's runtime whatever thread asks.
+struct HyperClient {
+    client: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    handle: tokio::runtime::Handle,
+    timeout: Duration,
+    health: Arc<Health>,
+}
+
+impl std::fmt::Debug for HyperClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HyperClient").field("timeout", &self.timeout).finish_non_exhaustive()
+    }
+}
+
+/// The largest response body read (the OTLP response is a few bytes).
+const MAX_RESPONSE: usize = 4 * 1024 * 1024;
+
+impl HyperClient {
+    fn new(runtime: &ExportRuntime, timeout: Duration, health: Arc<Health>) -> HyperClient {
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build_http();
+        HyperClient { client, handle: runtime.handle.clone(), timeout, health }
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpClient for HyperClient {
+    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        let client = self.client.clone();
+        let timeout = self.timeout;
+        let exchange = async move {
+            let response = client.request(request.map(Full::new)).await?;
+            let (parts, body) = response.into_parts();
+            let body = Limited::new(body, MAX_RESPONSE).collect().await?.to_bytes();
+            Ok::<_, HttpError>(Response::from_parts(parts, body))
+        };
+        let result = match self.handle.spawn(async move { tokio::time::timeout(timeout, exchange).await }).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_elapsed)) => Err(format!("no answer within {timeout:?}").into()),
+            Err(_) => Err("the export thread stopped".into()),
+        };
+        if let Err(error) = &result {
+            // The exporter reports only "network error": keep the cause for the report.
+            let mut cause = error.to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                cause = format!("{cause}: {inner}");
+                source = inner.source();
+            }
+            self.health.note_cause(cause);
+        }
+        result
+    }
+}
+
+/// How one signal's export is going, and the one place that reports it.
+struct Health {
+    signal: Signal,
+    endpoint: String,
+    diagnostics: Diagnostics,
+    state: Mutex<HealthState>,
+}
+
+#[derive(Default)]
+struct HealthState {
+    delivered: u64,
+    failed_exports: u64,
+    outages: u64,
+    dropped: u64,
+    held: u64,
+    last_error: Option<String>,
+    /// A transport failure's cause, noted by the HTTP client.
+    cause: Option<String>,
+    /// When the current outage began, and how many exports it failed.
+    down: Option<(Instant, u64, u64)>,
+}
+
+impl Health {
+    fn new(signal: Signal, target: &OtlpTarget, diagnostics: Diagnostics) -> Health {
+        Health { signal, endpoint: target.endpoint.clone(), diagnostics, state: Mutex::default() }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, HealthState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn note_cause(&self, cause: String) {
+        self.state().cause = Some(cause);
+    }
+
+    fn what(&self) -> &'static str {
+        match self.signal {
+            Signal::Traces => "spans",
+            Signal::Metrics => "metric exports",
+            Signal::Logs => "events",
+        }
+    }
+
+    fn delivered(&self, items: u64, held: u64) {
+        let mut state = self.state();
+        state.delivered += items;
+        state.held = held;
+        state.cause = None;
+        if let Some((since, failures, dropped_before)) = state.down.take() {
+            let dropped = state.dropped - dropped_before;
+            drop(state);
+            self.diagnostics.say(&format!(
+                "{} reach {} again, after {failures} failed export{} over {:.1?}; {dropped} {} dropped meanwhile",
+                self.signal,
+                self.endpoint,
+                if failures == 1 { "" } else { "s" },
+                since.elapsed(),
+                self.what(),
+            ));
+        }
+    }
+
+    /// A failed export: reported when it begins an outage, counted otherwise.
+    fn failed(&self, error: &OTelSdkError, held: u64, dropped: u64, retryable: bool) {
+        let mut state = self.state();
+        let error = match (error, state.cause.take()) {
+            (_, Some(cause)) => cause,
+            (OTelSdkError::InternalFailure(message), None) => message.clone(),
+            (other, None) => other.to_string(),
+        };
+        state.failed_exports += 1;
+        state.held = held;
+        state.dropped += dropped;
+        state.last_error = Some(error.clone());
+        if !retryable {
+            drop(state);
+            self.diagnostics.say(&format!(
+                "{} refused {} {}: {error}; dropped (a collector that refuses data will refuse it again)",
+                self.endpoint,
+                dropped,
+                self.what()
+            ));
+            return;
+        }
+        match &mut state.down {
+            Some((_, failures, _)) => *failures += 1,
+            None => {
+                state.outages += 1;
+                let dropped_before = state.dropped - dropped;
+                state.down = Some((Instant::now(), 1, dropped_before));
+                drop(state);
+                let keep = if self.signal == Signal::Metrics {
+                    "the next export carries the totals".to_owned()
+                } else {
+                    format!("keeping up to {HELD_LIMIT} {} for the next export", self.what())
+                };
+                self.diagnostics.say(&format!(
+                    "cannot export {} to {}: {error}; {keep}; said again only when it recovers",
+                    self.signal, self.endpoint
+                ));
+            }
+        }
+    }
+
+    fn status(&self) -> ExportStatus {
+        let state = self.state();
+        ExportStatus {
+            signal: self.signal,
+            endpoint: self.endpoint.clone(),
+            delivered: state.delivered,
+            failed_exports: state.failed_exports,
+            outages: state.outages,
+            dropped: state.dropped,
+            held: state.held,
+            last_error: state.last_error.clone(),
+        }
+    }
+
+    /// At shutdown, what is still held is lost: count it and say so.
+    fn finish(&self) {
+        let mut state = self.state();
+        let held = std::mem::take(&mut state.held);
+        state.dropped += held;
+        if state.dropped > 0 {
+            let message = format!(
+                "{} {} could not be delivered to {} ({} delivered; last error: {})",
+                state.dropped,
+                self.what(),
+                self.endpoint,
+                state.delivered,
+                state.last_error.as_deref().unwrap_or("none"),
+            );
+            drop(state);
+            self.diagnostics.say(&message);
+        }
+    }
+}
+
+/// Whether an export that failed this way may succeed later: the collector is down, slow or
+/// busy (OTLP's retryable answers), not refusing the data.
+fn retryable(error: &OTelSdkError) -> bool {
+    match error {
+        OTelSdkError::Timeout(_) => true,
+        OTelSdkError::InternalFailure(message) => {
+            const RETRYABLE: [&str; 10] = [
+                "network error",
+                "status code: 429",
+                "status code: 502",
+                "status code: 503",
+                "status code: 504",
+                "gRPC code: Unavailable",
+                "gRPC code: DeadlineExceeded",
+                "gRPC code: ResourceExhausted",
+                "gRPC code: Cancelled",
+                "gRPC code: Aborted",
+            ];
+            RETRYABLE.iter().any(|pattern| message.contains(pattern))
+        }
+        _ => false,
+    }
+}
+
+/// An exporter that reports its failures through [`Health`] and keeps the items of failed
+/// exports (up to [`HELD_LIMIT`]) for the next one.
+struct Reporting<E, T> {
+    inner: E,
+    health: Arc<Health>,
+    held: Mutex<VecDeque<T>>,
+}
+
+impl<E: std::fmt::Debug, T> std::fmt::Debug for Reporting<E, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reporting").field("inner", &self.inner).finish_non_exhaustive()
+    }
+}
+
+impl<E, T: Clone> Reporting<E, T> {
+    fn new(inner: E, health: Arc<Health>) -> Self {
+        Reporting { inner, health, held: Mutex::new(VecDeque::new()) }
+    }
+
+    /// The held items followed by `fresh`, oldest first.
+    fn with_held(&self, fresh: impl IntoIterator<Item = T>) -> Vec<T> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut items: Vec<T> = held.drain(..).collect();
+        items.extend(fresh);
+        items
+    }
+
+    /// Records the outcome of exporting `items`; on a retryable failure keeps them (the
+    /// newest [`HELD_LIMIT`]).
+    fn settle(&self, result: OTelSdkResult, items: Vec<T>) -> OTelSdkResult {
+        let count = items.len() as u64;
+        match &result {
+            Ok(()) => self.health.delivered(count, 0),
+            Err(error) if retryable(error) => {
+                let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+                held.extend(items);
+                let excess = held.len().saturating_sub(HELD_LIMIT);
+                held.drain(..excess);
+                let now_held = held.len() as u64;
+                drop(held);
+                self.health.failed(error, now_held, excess as u64, true);
+            }
+            Err(error) => self.health.failed(error, 0, count, false),
+        }
+        result
+    }
+}
+
+impl<E: SpanExporter> SpanExporter for Reporting<E, SpanData> {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let items = self.with_held(batch);
+        let result = self.inner.export(items.clone()).await;
+        self.settle(result, items)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+impl<E: PushMetricExporter> PushMetricExporter for Reporting<E, ()> {
+    async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        let result = self.inner.export(metrics).await;
+        // Metric exports are not held: with cumulative temporality the next one carries the
+        // same totals. A failed export counts as one item.
+        match &result {
+            Ok(()) => self.health.delivered(1, 0),
+            Err(error) => self.health.failed(error, 0, 0, retryable(error)),
+        }
+        result
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn temporality(&self) -> SdkTemporality {
+        self.inner.temporality()
+    }
+}
+
+/// An event kept for the next export, with its scope.
+#[derive(Clone)]
+struct HeldRecord(SdkLogRecord, InstrumentationScope);
+
+impl<E: LogExporter> LogExporter for Reporting<E, HeldRecord> {
+    async fn export(&self, batch: LogBatch<'_>) -> OTelSdkResult {
+        let items = self.with_held(batch.iter().map(|(record, scope)| HeldRecord(record.clone(), scope.clone())));
+        let borrowed: Vec<(&SdkLogRecord, &InstrumentationScope)> =
+            items.iter().map(|HeldRecord(record, scope)| (record, scope)).collect();
+        let result = self.inner.export(LogBatch::new(&borrowed)).await;
+        drop(borrowed);
+        self.settle(result, items)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}

@@ -1,0 +1,228 @@
+//! An OTLP receiver on loopback: gRPC (the `opentelemetry-proto` services over tonic) and
+//! HTTP with protobuf or JSON bodies, on one port (HTTP/1.1 and HTTP/2 both accepted). It
+//! keeps every decoded request.
+//!
+//! `Receiver::start_stalled` accepts connections and never answers, as a collector that
+//! hangs does.
+
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
+use opentelemetry_proto::tonic::collector::logs::v1::{ExportLogsServiceRequest, ExportLogsServiceResponse};
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{ExportMetricsServiceRequest, ExportMetricsServiceResponse};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
+use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+use prost::Message as _;
+use tokio::net::TcpListener;
+use tonic::codegen::Service as _;
+
+/// Everything received, decoded, in arrival order.
+#[derive(Default, Clone)]
+pub struct Received {
+    pub traces: Vec<ExportTraceServiceRequest>,
+    pub metrics: Vec<ExportMetricsServiceRequest>,
+    pub logs: Vec<ExportLogsServiceRequest>,
+    /// One entry per request: `grpc`, `http/protobuf` or `http/json`, and its path.
+    pub requests: Vec<(&'static str, String)>,
+    /// The `authorization` header of each request, if any.
+    pub authorization: Vec<Option<String>>,
+}
+
+#[derive(Clone, Default)]
+struct Store(Arc<Mutex<Received>>);
+
+pub struct Receiver {
+    pub address: SocketAddr,
+    store: Store,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Receiver {
+    /// A receiver on a free loopback port.
+    pub async fn start() -> Receiver {
+        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), false)
+    }
+
+    /// A receiver on `address` (a port chosen earlier, for a collector that comes up late).
+    pub async fn start_at(address: SocketAddr) -> Receiver {
+        Receiver::start_on(TcpListener::bind(address).await.unwrap(), false)
+    }
+
+    /// A receiver that accepts connections and never answers.
+    pub async fn start_stalled() -> Receiver {
+        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), true)
+    }
+
+    fn start_on(listener: TcpListener, stalled: bool) -> Receiver {
+        let address = listener.local_addr().unwrap();
+        let store = Store::default();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let shared = store.clone();
+        tokio::spawn(async move {
+            let mut open = Vec::new();
+            loop {
+                let stream = tokio::select! {
+                    accepted = listener.accept() => match accepted { Ok((stream, _)) => stream, Err(_) => continue },
+                    _ = &mut stopped => break,
+                };
+                if stalled {
+                    open.push(stream);
+                    continue;
+                }
+                let store = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| answer(store.clone(), request));
+                    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            drop(open);
+        });
+        Receiver { address, store, stop: Some(stop) }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn received(&self) -> Received {
+        self.store.0.lock().unwrap().clone()
+    }
+
+    /// Stops accepting connections (those already open finish).
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+type Body = http_body_util::combinators::UnsyncBoxBody<Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+fn boxed<B>(body: B) -> Body
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    body.map_err(Into::into).boxed_unsync()
+}
+
+async fn answer(store: Store, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let path = request.uri().path().to_owned();
+    let authorization = request.headers().get("authorization").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let content_type =
+        request.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or("").to_owned();
+    if content_type.starts_with("application/grpc") {
+        store.record("grpc", &path, authorization);
+        let response = if path.starts_with("/opentelemetry.proto.collector.trace.v1.") {
+            TraceServiceServer::new(store).call(request).await
+        } else if path.starts_with("/opentelemetry.proto.collector.metrics.v1.") {
+            MetricsServiceServer::new(store).call(request).await
+        } else if path.starts_with("/opentelemetry.proto.collector.logs.v1.") {
+            LogsServiceServer::new(store).call(request).await
+        } else {
+            return Ok(status(StatusCode::NOT_FOUND, "no such service"));
+        };
+        return Ok(response.unwrap().map(boxed));
+    }
+    let json = content_type.starts_with("application/json");
+    let protocol = if json { "http/json" } else { "http/protobuf" };
+    store.record(protocol, &path, authorization);
+    let Ok(body) = request.into_body().collect().await.map(|body| body.to_bytes()) else {
+        return Ok(status(StatusCode::BAD_REQUEST, "unreadable body"));
+    };
+    fn decode<T: prost::Message + Default + serde::de::DeserializeOwned>(json: bool, body: &[u8]) -> Option<T> {
+        if json { serde_json::from_slice(body).ok() } else { T::decode(body).ok() }
+    }
+    let mut received = store.0.lock().unwrap();
+    let reply = match path.as_str() {
+        "/v1/traces" => decode(json, &body).map(|request| {
+            received.traces.push(request);
+            ExportTraceServiceResponse::default().encode_to_vec()
+        }),
+        "/v1/metrics" => decode(json, &body).map(|request| {
+            received.metrics.push(request);
+            ExportMetricsServiceResponse::default().encode_to_vec()
+        }),
+        "/v1/logs" => decode(json, &body).map(|request| {
+            received.logs.push(request);
+            ExportLogsServiceResponse::default().encode_to_vec()
+        }),
+        _ => return Ok(status(StatusCode::NOT_FOUND, "no such path")),
+    };
+    drop(received);
+    let Some(reply) = reply else {
+        return Ok(status(StatusCode::BAD_REQUEST, "the body is not an OTLP export request"));
+    };
+    let (content_type, reply) =
+        if json { ("application/json", b"{}".to_vec()) } else { ("application/x-protobuf", reply) };
+    Ok(Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", content_type)
+        .body(boxed(Full::new(Bytes::from(reply))))
+        .unwrap())
+}
+
+fn status(code: StatusCode, message: &'static str) -> Response<Body> {
+    Response::builder().status(code).body(boxed(Full::new(Bytes::from_static(message.as_bytes())))).unwrap()
+}
+
+impl Store {
+    fn record(&self, protocol: &'static str, path: &str, authorization: Option<String>) {
+        let mut received = self.0.lock().unwrap();
+        received.requests.push((protocol, path.to_owned()));
+        received.authorization.push(authorization);
+    }
+}
+
+#[tonic::async_trait]
+impl TraceService for Store {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        self.0.lock().unwrap().traces.push(request.into_inner());
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl MetricsService for Store {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        self.0.lock().unwrap().metrics.push(request.into_inner());
+        Ok(tonic::Response::new(ExportMetricsServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl LogsService for Store {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportLogsServiceRequest>,
+    ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
+        self.0.lock().unwrap().logs.push(request.into_inner());
+        Ok(tonic::Response::new(ExportLogsServiceResponse::default()))
+    }
+}
