@@ -11,20 +11,21 @@
 //! - At shutdown, what could not be delivered is counted and said.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt as _, Full, Limited};
-use opentelemetry::InstrumentationScope;
+use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _, WithTonicConfig as _};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
-use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter, SdkLogRecord};
+use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter, LogProcessor, SdkLogRecord};
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, Temporality as SdkTemporality};
-use opentelemetry_sdk::trace::{BatchSpanProcessor, SpanData, SpanExporter};
+use opentelemetry_sdk::trace::{BatchSpanProcessor, Span, SpanData, SpanExporter, SpanProcessor};
 
 use super::config::{Config, OtlpTarget, Protocol, Signal, Temporality};
 use super::{Diagnostics, InitError};
@@ -40,6 +41,8 @@ pub struct ExportStatus {
     pub signal: Signal,
     /// Where it goes.
     pub endpoint: String,
+    /// Spans or events handed to the exporter's queue (metric exports: attempted).
+    pub produced: u64,
     /// Spans, metric exports or events the collector accepted.
     pub delivered: u64,
     /// Exports that failed.
@@ -201,16 +204,20 @@ impl Pipeline {
         }
     }
 
-    pub(crate) fn span_processor(&mut self) -> Option<BatchSpanProcessor> {
-        self.spans.take().map(|exporter| BatchSpanProcessor::builder(exporter).build())
+    pub(crate) fn span_processor(&mut self) -> Option<Counted<BatchSpanProcessor>> {
+        let exporter = self.spans.take()?;
+        let health = exporter.health.clone();
+        Some(Counted { inner: BatchSpanProcessor::builder(exporter).build(), health })
     }
 
     pub(crate) fn metric_reader(&mut self, interval: Duration) -> Option<PeriodicReader<impl PushMetricExporter>> {
         self.metrics.take().map(|exporter| PeriodicReader::builder(exporter).with_interval(interval).build())
     }
 
-    pub(crate) fn log_processor(&mut self) -> Option<BatchLogProcessor> {
-        self.logs.take().map(|exporter| BatchLogProcessor::builder(exporter).build())
+    pub(crate) fn log_processor(&mut self) -> Option<Counted<BatchLogProcessor>> {
+        let exporter = self.logs.take()?;
+        let health = exporter.health.clone();
+        Some(Counted { inner: BatchLogProcessor::builder(exporter).build(), health })
     }
 
     pub(crate) fn status(&self) -> Vec<ExportStatus> {
@@ -351,16 +358,21 @@ impl HttpClient for HyperClient {
 }
 
 /// How one signal's export is going, and the one place that reports it.
+#[derive(Debug)]
 struct Health {
     signal: Signal,
     endpoint: String,
     diagnostics: Diagnostics,
+    /// Spans or events ended or emitted: counted on the call path, so an atomic.
+    produced: AtomicU64,
     state: Mutex<HealthState>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct HealthState {
     delivered: u64,
+    /// Metric exports attempted (spans and events are counted in `Health::produced`).
+    attempted: u64,
     failed_exports: u64,
     outages: u64,
     dropped: u64,
@@ -374,7 +386,13 @@ struct HealthState {
 
 impl Health {
     fn new(signal: Signal, target: &OtlpTarget, diagnostics: Diagnostics) -> Health {
-        Health { signal, endpoint: target.endpoint.clone(), diagnostics, state: Mutex::default() }
+        Health {
+            signal,
+            endpoint: target.endpoint.clone(),
+            diagnostics,
+            produced: AtomicU64::new(0),
+            state: Mutex::default(),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, HealthState> {
@@ -459,6 +477,7 @@ impl Health {
         ExportStatus {
             signal: self.signal,
             endpoint: self.endpoint.clone(),
+            produced: self.produced(&state),
             delivered: state.delivered,
             failed_exports: state.failed_exports,
             outages: state.outages,
@@ -468,18 +487,24 @@ impl Health {
         }
     }
 
-    /// At shutdown, what is still held is lost: count it and say so.
+    fn produced(&self, state: &HealthState) -> u64 {
+        if self.signal == Signal::Metrics { state.attempted } else { self.produced.load(Ordering::Relaxed) }
+    }
+
+    /// At shutdown: whatever was produced and not delivered is lost (held after failed
+    /// exports, dropped from a full queue, or still queued when the timeout ran out). Count
+    /// it and say so.
     fn finish(&self) {
         let mut state = self.state();
-        let held = std::mem::take(&mut state.held);
-        state.dropped += held;
+        let produced = self.produced(&state);
+        state.held = 0;
+        state.dropped = produced.saturating_sub(state.delivered).max(state.dropped);
         if state.dropped > 0 {
             let message = format!(
-                "{} {} could not be delivered to {} ({} delivered; last error: {})",
+                "{} of {produced} {} could not be delivered to {} (queue full, collector unreachable or slow; last error: {})",
                 state.dropped,
                 self.what(),
                 self.endpoint,
-                state.delivered,
                 state.last_error.as_deref().unwrap_or("none"),
             );
             drop(state);
@@ -582,6 +607,7 @@ impl<E: SpanExporter> SpanExporter for Reporting<E, SpanData> {
 
 impl<E: PushMetricExporter> PushMetricExporter for Reporting<E, ()> {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+        self.health.state().attempted += 1;
         let result = self.inner.export(metrics).await;
         // Metric exports are not held: with cumulative temporality the next one carries the
         // same totals. A failed export counts as one item.
@@ -617,6 +643,58 @@ impl<E: LogExporter> LogExporter for Reporting<E, HeldRecord> {
         let result = self.inner.export(LogBatch::new(&borrowed)).await;
         drop(borrowed);
         self.settle(result, items)
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+/// A batch processor that counts what it is handed, so that what never reached the exporter
+/// (a full queue) is known at shutdown.
+#[derive(Debug)]
+pub(crate) struct Counted<P> {
+    inner: P,
+    health: Arc<Health>,
+}
+
+impl<P: SpanProcessor> SpanProcessor for Counted<P> {
+    fn on_start(&self, span: &mut Span, cx: &Context) {
+        self.inner.on_start(span, cx);
+    }
+
+    fn on_end(&self, span: SpanData) {
+        if span.span_context.is_sampled() {
+            self.health.produced.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inner.on_end(span);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+impl<P: LogProcessor> LogProcessor for Counted<P> {
+    fn emit(&self, record: &mut SdkLogRecord, scope: &InstrumentationScope) {
+        self.health.produced.fetch_add(1, Ordering::Relaxed);
+        self.inner.emit(record, scope);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
     }
 
     fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {

@@ -1,0 +1,174 @@
+//! A collector that is down, comes up late, or hangs: instrumented calls go on, the outage is
+//! reported once, what was held reaches the collector when it comes up, and shutdown keeps to
+//! its timeout and says what was lost.
+
+#[path = "support/otlp_receiver.rs"]
+mod otlp_receiver;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use otel_genai::init::{Config, ExportStatus, Protocol, Signal};
+use otel_genai::tool;
+use otlp_receiver::Receiver;
+
+/// `init` installs global providers: one test at a time.
+static GLOBAL: Mutex<()> = Mutex::new(());
+
+/// Looks up a fact.
+#[tool]
+async fn lookup(n: u64) -> u64 {
+    n * 2
+}
+
+#[derive(Clone, Default)]
+struct Diagnostics(Arc<Mutex<Vec<u8>>>);
+
+impl Diagnostics {
+    fn lines(&self) -> Vec<String> {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap().lines().map(str::to_owned).collect()
+    }
+
+    fn count(&self, needle: &str) -> usize {
+        self.lines().iter().filter(|line| line.contains(needle)).count()
+    }
+}
+
+impl Write for Diagnostics {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn free_port() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
+fn traces(status: &[ExportStatus]) -> ExportStatus {
+    status.iter().find(|s| s.signal == Signal::Traces).unwrap().clone()
+}
+
+fn spans_received(receiver: &Receiver) -> usize {
+    receiver
+        .received()
+        .traces
+        .iter()
+        .flat_map(|r| r.resource_spans.iter().flat_map(|rs| rs.scope_spans.iter().map(|s| s.spans.len())))
+        .sum()
+}
+
+async fn calls(n: u64) {
+    for i in 0..n {
+        assert_eq!(lookup(i).await, i * 2);
+    }
+}
+
+async fn comes_up_later(protocol: Protocol) {
+    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let address = free_port();
+    let diagnostics = Diagnostics::default();
+    let config = Config::default()
+        .service_name("down-then-up")
+        .otlp_endpoint(format!("http://{address}"))
+        .protocol(protocol)
+        .timeout(Duration::from_secs(2))
+        .exporters(Signal::Metrics, [])
+        .exporters(Signal::Logs, []);
+    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
+
+    // Nothing listens: two exports fail, one outage is reported, the spans are held.
+    for _ in 0..2 {
+        calls(10).await;
+        tokio::task::block_in_place(|| telemetry.flush());
+    }
+    let down = traces(&telemetry.export_status());
+    assert_eq!((down.produced, down.delivered, down.held, down.dropped), (20, 0, 20, 0), "{down:?}");
+    assert_eq!((down.outages, down.failed_exports), (1, 2), "{down:?}");
+    assert!(down.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+    assert_eq!(diagnostics.count("cannot export traces"), 1, "{:?}", diagnostics.lines());
+
+    // The collector comes up: the held spans and the new ones arrive.
+    let receiver = Receiver::start_at(address).await;
+    calls(5).await;
+    tokio::task::block_in_place(|| telemetry.flush());
+    let up = traces(&telemetry.export_status());
+    assert_eq!((up.produced, up.delivered, up.held, up.dropped, up.outages), (25, 25, 0, 0, 1), "{up:?}");
+    assert_eq!(spans_received(&receiver), 25);
+    assert_eq!(diagnostics.count("traces reach"), 1, "{:?}", diagnostics.lines());
+    assert_eq!(diagnostics.count("cannot export traces"), 1);
+
+    tokio::task::block_in_place(|| telemetry.shutdown());
+    assert_eq!(diagnostics.count("could not be delivered"), 0, "{:?}", diagnostics.lines());
+    println!("{}", diagnostics.lines().join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpc_collector_that_comes_up_later_receives_the_held_spans() {
+    comes_up_later(Protocol::Grpc).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_collector_that_comes_up_later_receives_the_held_spans() {
+    comes_up_later(Protocol::HttpProtobuf).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
+    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let receiver = Receiver::start_stalled().await;
+    let diagnostics = Diagnostics::default();
+    let config = Config::default()
+        .service_name("hanging")
+        .otlp_endpoint(receiver.endpoint())
+        .protocol(Protocol::HttpProtobuf)
+        .timeout(Duration::from_millis(300))
+        .shutdown_timeout(Duration::from_secs(1))
+        .exporters(Signal::Metrics, [])
+        .exporters(Signal::Logs, []);
+    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
+
+    // Far more spans than the queue holds; every call completes.
+    calls(10_000).await;
+    let status = traces(&telemetry.export_status());
+    assert_eq!((status.produced, status.delivered), (10_000, 0), "{status:?}");
+    assert!(status.held <= 2048, "{status:?}");
+
+    let started = Instant::now();
+    tokio::task::block_in_place(|| telemetry.shutdown());
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "shutdown took {took:?} with a 1 s timeout");
+    let lost: Vec<String> =
+        diagnostics.lines().into_iter().filter(|line| line.contains("could not be delivered")).collect();
+    assert_eq!(lost.len(), 1, "{:?}", diagnostics.lines());
+    assert!(lost[0].contains("10000 of 10000 spans could not be delivered"), "{}", lost[0]);
+    assert!(diagnostics.count("cannot export traces") <= 1, "{:?}", diagnostics.lines());
+    println!("shutdown took {took:?}\n{}", diagnostics.lines().join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
+    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let receiver = Receiver::start().await;
+    let diagnostics = Diagnostics::default();
+    // The receiver answers 404 on this path: a refusal, not an outage.
+    let config = Config::default()
+        .signal_endpoint(Signal::Traces, format!("{}/v1/nowhere", receiver.endpoint()))
+        .protocol(Protocol::HttpProtobuf)
+        .exporters(Signal::Metrics, [])
+        .exporters(Signal::Logs, []);
+    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
+    calls(3).await;
+    tokio::task::block_in_place(|| telemetry.flush());
+    calls(2).await;
+    tokio::task::block_in_place(|| telemetry.flush());
+    let status = traces(&telemetry.export_status());
+    assert_eq!((status.delivered, status.held, status.dropped, status.outages), (0, 0, 5, 0), "{status:?}");
+    assert_eq!(diagnostics.count("refused"), 2, "{:?}", diagnostics.lines());
+    assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
+    tokio::task::block_in_place(|| telemetry.shutdown());
+}
