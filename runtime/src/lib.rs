@@ -153,7 +153,7 @@
 //! ```
 //!
 //! Spans go to the global tracer provider, looked up when each span starts: install any
-//! provider you like, or call [`init`] for one configured by the `OTEL_*` variables that
+//! provider you like, or call [`init()`] for one configured by the `OTEL_*` variables that
 //! prints traces on the terminal when no exporter endpoint is set. Tests can capture
 //! spans in memory with [`testing::Capture`].
 

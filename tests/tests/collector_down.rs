@@ -14,7 +14,7 @@ use otel_genai::tool;
 use otlp_receiver::Receiver;
 
 /// `init` installs global providers: one test at a time.
-static GLOBAL: Mutex<()> = Mutex::new(());
+static GLOBAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Looks up a fact.
 #[tool]
@@ -69,7 +69,7 @@ async fn calls(n: u64) {
 }
 
 async fn comes_up_later(protocol: Protocol) {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let address = free_port();
     let diagnostics = Diagnostics::default();
     let config = Config::default()
@@ -119,7 +119,7 @@ async fn an_http_collector_that_comes_up_later_receives_the_held_spans() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let receiver = Receiver::start_stalled().await;
     let diagnostics = Diagnostics::default();
     let config = Config::default()
@@ -152,7 +152,7 @@ async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
     let diagnostics = Diagnostics::default();
     // The receiver answers 404 on this path: a refusal, not an outage.

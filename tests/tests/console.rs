@@ -88,12 +88,15 @@ fn without_durations(text: &str) -> String {
 #[test]
 fn init_and_the_console_tree() {
     // SAFETY: this binary has one test and no other thread reads the environment now.
-    unsafe { std::env::set_var("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317") };
-    let error = otel_genai::init().expect_err("no OTLP exporter in this build");
-    assert!(matches!(error, InitError::OtlpUnavailable { variable: "OTEL_EXPORTER_OTLP_ENDPOINT", .. }));
-    assert!(error.to_string().contains("OTEL_EXPORTER_OTLP_ENDPOINT"), "{error}");
+    unsafe { std::env::set_var("OTEL_EXPORTER_OTLP_PROTOCOL", "http") };
+    let error = otel_genai::init().expect_err("an invalid protocol");
+    assert!(matches!(&error, InitError::Invalid { variable, .. } if variable == "OTEL_EXPORTER_OTLP_PROTOCOL"));
+    assert_eq!(
+        error.to_string(),
+        r#"OTEL_EXPORTER_OTLP_PROTOCOL="http" is not valid: expected grpc, http/protobuf or http/json"#
+    );
     // SAFETY: as above.
-    unsafe { std::env::remove_var("OTEL_EXPORTER_OTLP_ENDPOINT") };
+    unsafe { std::env::remove_var("OTEL_EXPORTER_OTLP_PROTOCOL") };
     drop(otel_genai::init().expect("console telemetry"));
 
     let out = Shared::default();

@@ -2,9 +2,6 @@
 //! every attribute, event and metric of a chat (plain and streamed), embeddings, a 429 and
 //! a 500. Content capture stays off in this binary (see `openai_content.rs`).
 
-#[path = "support/openai_server.rs"]
-mod openai_server;
-
 use async_openai::config::OpenAIConfig;
 use async_openai::types::chat::{
     ChatCompletionRequestUserMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
@@ -12,11 +9,11 @@ use async_openai::types::chat::{
 };
 use async_openai::types::embeddings::CreateEmbeddingRequestArgs;
 use futures::StreamExt as _;
-use openai_server::FakeOpenAi;
 use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{Array, Value};
 use opentelemetry_sdk::trace::SpanData;
 use otel_genai::testing::Capture;
+use otel_genai_examples::ModelServer;
 
 fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
     span.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
@@ -52,7 +49,7 @@ fn assert_cost(span: &SpanData, usd: f64) {
 }
 
 /// The attributes every call to the server records about where it went.
-fn assert_endpoint(span: &SpanData, server: &FakeOpenAi) {
+fn assert_endpoint(span: &SpanData, server: &ModelServer) {
     assert_eq!(attr(span, "gen_ai.provider.name"), Some(&Value::from("openai")));
     assert_eq!(attr(span, "server.address"), Some(&Value::from("127.0.0.1")));
     assert_eq!(attr(span, "server.port"), Some(&Value::I64(i64::from(server.address.port()))));
@@ -60,7 +57,7 @@ fn assert_endpoint(span: &SpanData, server: &FakeOpenAi) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_completion_records_request_response_usage_cost_and_metrics() {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let capture = Capture::new();
     let response = capture.scope(server.client().chat().create(chat_request("gpt-4o-mini"))).await.unwrap();
     assert_eq!(response.id, "chatcmpl-1");
@@ -138,7 +135,7 @@ async fn a_chat_completion_records_request_response_usage_cost_and_metrics() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamed_chat_records_time_to_first_chunk_finish_reasons_and_usage() {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let capture = Capture::new();
     let mut request = chat_request("gpt-4o-mini");
     request.n = None;
@@ -191,7 +188,7 @@ async fn a_streamed_chat_records_time_to_first_chunk_finish_reasons_and_usage() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embeddings_record_model_dimensions_and_input_tokens() {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let capture = Capture::new();
     let request = CreateEmbeddingRequestArgs::default()
         .model("text-embedding-3-small")
@@ -221,7 +218,7 @@ async fn embeddings_record_model_dimensions_and_input_tokens() {
 /// A failed call: the span's status, `error.type`, the exception event on the span and as a
 /// log record, and the duration metric with `error.type`.
 async fn failed_call(model: &str) -> (SpanData, Capture, usize) {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let capture = Capture::new();
     let error = capture.scope(server.client().chat().create(chat_request(model))).await.unwrap_err();
     assert!(matches!(error, async_openai::error::OpenAIError::ApiError(_)), "{error:?}");
@@ -262,7 +259,7 @@ async fn a_500_is_a_5xx() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_named_provider_and_the_types_alone() {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let capture = Capture::new();
     let client = server.client().with_provider("groq");
     assert_eq!(client.provider(), "groq");

@@ -2,8 +2,6 @@
 //! records its messages, tool definitions and choices in the conventions' message model,
 //! valid against the pinned JSON schemas; inline media keeps its type, not its bytes.
 
-#[path = "support/openai_server.rs"]
-mod openai_server;
 #[path = "support/schemas.rs"]
 mod schemas;
 
@@ -14,11 +12,11 @@ use async_openai::types::chat::{
     ChatCompletionRequestUserMessageContent, ChatCompletionRequestUserMessageContentPart, ChatCompletionTool,
     ChatCompletionTools, CreateChatCompletionRequest, FunctionObject, ImageUrl,
 };
-use openai_server::FakeOpenAi;
 use opentelemetry::Value;
 use opentelemetry_sdk::trace::SpanData;
 use otel_genai::content::{CaptureMode, set_capture_mode};
 use otel_genai::testing::Capture;
+use otel_genai_examples::ModelServer;
 use schemas::assert_valid;
 use serde_json::json;
 
@@ -43,7 +41,7 @@ fn weather_tool() -> ChatCompletionTools {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tool_call_round_trip_is_recorded_in_the_message_model() {
     set_capture_mode(CaptureMode::SpanOnly);
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let client = server.client();
     let capture = Capture::new();
 
@@ -146,7 +144,7 @@ async fn streamed_output(model: &str, tools: Option<Vec<ChatCompletionTools>>) -
     use futures::StreamExt as _;
 
     set_capture_mode(CaptureMode::SpanOnly);
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let client = server.client();
     let capture = Capture::new();
     let request = CreateChatCompletionRequest {

@@ -6,8 +6,6 @@
 //! The configuration is read through `Config::from_lookup` with the standard variable
 //! names: the same parsing `init()` applies to the process environment.
 
-#[path = "support/openai_server.rs"]
-mod openai_server;
 #[path = "support/otlp_receiver.rs"]
 mod otlp_receiver;
 
@@ -15,7 +13,6 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_openai::types::chat::{ChatCompletionRequestUserMessage, CreateChatCompletionRequestArgs};
-use openai_server::FakeOpenAi;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
@@ -24,10 +21,11 @@ use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
 use otel_genai::init::Config;
 use otel_genai::{agent, reasoning, tool};
+use otel_genai_examples::ModelServer;
 use otlp_receiver::{Received, Receiver};
 
 /// `init` installs global providers: one test at a time.
-static GLOBAL: Mutex<()> = Mutex::new(());
+static GLOBAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[derive(Debug)]
 struct SearchError;
@@ -74,7 +72,7 @@ async fn research(client: &otel_genai::openai::Client) -> usize {
 
 /// Runs the agent with telemetry configured by `vars`, shuts down, returns what arrived.
 async fn run_exporting(receiver: &Receiver, vars: &[(&str, String)]) -> Received {
-    let server = FakeOpenAi::start().await;
+    let server = ModelServer::start().await;
     let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap();
     let diagnostics = Diagnostics::default();
@@ -82,7 +80,7 @@ async fn run_exporting(receiver: &Receiver, vars: &[(&str, String)]) -> Received
     assert_eq!(research(&server.client()).await, 1);
     tokio::task::spawn_blocking(move || telemetry.shutdown()).await.unwrap();
     assert!(
-        diagnostics.text().starts_with(&format!("otel-genai: exporting traces, metrics and logs over OTLP")),
+        diagnostics.text().starts_with("otel-genai: exporting traces, metrics and logs over OTLP"),
         "{}",
         diagnostics.text()
     );
@@ -266,7 +264,7 @@ fn check(received: &Received, expect_protocol: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_carries_every_signal() {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
     let received = run_exporting(&receiver, &standard_vars(&receiver, "grpc")).await;
     println!("{}", check(&received, "grpc"));
@@ -274,7 +272,7 @@ async fn grpc_carries_every_signal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_protobuf_carries_every_signal() {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
     let received = run_exporting(&receiver, &standard_vars(&receiver, "http/protobuf")).await;
     let paths: Vec<&str> = received.requests.iter().map(|(_, path)| path.as_str()).collect();
@@ -286,7 +284,7 @@ async fn http_protobuf_carries_every_signal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_json_carries_every_signal() {
-    let _one = GLOBAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
     let received = run_exporting(&receiver, &standard_vars(&receiver, "http/json")).await;
     println!("{}", check(&received, "http/json"));

@@ -6,6 +6,7 @@ use std::sync::{Mutex, PoisonError};
 
 use std::time::Duration;
 
+use opentelemetry::logs::AnyValue;
 use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::error::OTelSdkResult;
@@ -183,6 +184,17 @@ fn metric_lines<T: std::fmt::Display + Copy>(text: &mut String, name: &str, unit
     }
 }
 
+/// A log record's value as the tree prints attribute values.
+fn any_value_text(value: &AnyValue) -> String {
+    match value {
+        AnyValue::String(text) => text.to_string(),
+        AnyValue::Int(number) => number.to_string(),
+        AnyValue::Double(number) => number.to_string(),
+        AnyValue::Boolean(flag) => flag.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
 /// Prints each event (log record) as one line: its name, severity, and attributes.
 #[derive(Debug, Default)]
 pub(crate) struct ConsoleEvents;
@@ -192,11 +204,17 @@ impl LogExporter for ConsoleEvents {
         use std::fmt::Write as _;
         let mut text = String::new();
         for (record, _scope) in batch.iter() {
-            let name = record.event_name().unwrap_or("log");
-            let severity = record.severity_text().unwrap_or("");
-            let attributes: Vec<String> =
-                record.attributes_iter().map(|(key, value)| format!("{key}={value:?}")).collect();
-            let _ = writeln!(text, "event {name} {severity} {}", attributes.join(" "));
+            let _ = write!(text, "• {}", record.event_name().unwrap_or("log"));
+            if let Some(severity) = record.severity_text() {
+                let _ = write!(text, "  {severity}");
+            }
+            if let Some(span) = record.trace_context() {
+                let _ = write!(text, "  span={}", span.span_id);
+            }
+            for (key, value) in record.attributes_iter() {
+                let _ = write!(text, "  {key}={}", any_value_text(value));
+            }
+            text.push('\n');
         }
         write_out(&Mutex::new(None), &text);
         Ok(())

@@ -32,7 +32,7 @@ pub use console::ConsoleTreeProcessor;
 #[cfg(feature = "otlp")]
 pub use otlp::ExportStatus;
 
-/// Why [`init`] could not set up telemetry.
+/// Why [`init()`] could not set up telemetry.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InitError {
@@ -76,8 +76,10 @@ impl InitError {
 
 /// Where `init`'s own messages go: standard error, or a writer the configuration gave.
 #[derive(Clone)]
+#[cfg_attr(not(feature = "otlp"), allow(dead_code))]
 pub(crate) struct Diagnostics(Arc<Mutex<Option<Box<dyn Write + Send>>>>);
 
+#[cfg_attr(not(feature = "otlp"), allow(dead_code))]
 impl Diagnostics {
     pub(crate) fn say(&self, message: &str) {
         let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -295,4 +297,19 @@ fn resource(config: &Config) -> Resource {
         .with_attributes(config.resource.iter().map(|(key, value)| KeyValue::new(key.clone(), value.clone())))
         .with_service_name(service_name)
         .build()
+}
+
+#[cfg(all(test, not(feature = "otlp")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_without_the_otlp_feature_is_an_error_that_says_how_to_fix_it() {
+        let config = Config::default().otlp_endpoint("http://localhost:4317");
+        let error = init_with(config).unwrap_err();
+        assert!(
+            matches!(&error, InitError::OtlpUnavailable { signal: Signal::Traces, endpoint } if endpoint == "http://localhost:4317")
+        );
+        assert!(error.to_string().contains("turn on its `otlp` feature"), "{error}");
+    }
 }

@@ -86,15 +86,10 @@ impl Pipeline {
             endpoint: targets[0].1.endpoint.clone(),
             reason: format!("cannot start the export thread: {error}"),
         })?;
-        let _entered = runtime.handle.enter();
-        let mut pipeline = Pipeline {
-            runtime: runtime.clone(),
-            spans: None,
-            metrics: None,
-            logs: None,
-            health: Vec::new(),
-            diagnostics,
-        };
+        let handle = runtime.handle.clone();
+        let _entered = handle.enter();
+        let mut pipeline =
+            Pipeline { runtime, spans: None, metrics: None, logs: None, health: Vec::new(), diagnostics };
         for (signal, target) in targets {
             let health = Arc::new(Health::new(*signal, target, pipeline.diagnostics.clone()));
             let build_error = |error: opentelemetry_otlp::ExporterBuildError| InitError::Exporter {
@@ -117,7 +112,7 @@ impl Pipeline {
                             .with_protocol(http_protocol(protocol))
                             .with_timeout(target.timeout)
                             .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
                             .build(),
                     }
                     .map_err(build_error)?;
@@ -143,7 +138,7 @@ impl Pipeline {
                             .with_protocol(http_protocol(protocol))
                             .with_timeout(target.timeout)
                             .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
                             .with_temporality(temporality)
                             .build(),
                     }
@@ -164,7 +159,7 @@ impl Pipeline {
                             .with_protocol(http_protocol(protocol))
                             .with_timeout(target.timeout)
                             .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&runtime, target.timeout, health.clone()))
+                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
                             .build(),
                     }
                     .map_err(build_error)?;
@@ -273,10 +268,10 @@ fn headers(signal: Signal, target: &OtlpTarget) -> Result<HashMap<String, String
 }
 
 /// A current-thread tokio runtime on a thread of its own, driving the exporters' I/O.
-#[derive(Clone)]
 struct ExportRuntime {
     handle: tokio::runtime::Handle,
-    stop: Arc<Mutex<Option<(tokio::sync::oneshot::Sender<()>, std::thread::JoinHandle<()>)>>>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl ExportRuntime {
@@ -290,14 +285,12 @@ impl ExportRuntime {
             });
             runtime.shutdown_timeout(Duration::from_millis(100));
         })?;
-        Ok(ExportRuntime { handle, stop: Arc::new(Mutex::new(Some((stop, thread)))) })
+        Ok(ExportRuntime { handle, stop, thread })
     }
 
-    fn stop(&self) {
-        if let Some((stop, thread)) = self.stop.lock().unwrap_or_else(PoisonError::into_inner).take() {
-            let _ = stop.send(());
-            let _ = thread.join();
-        }
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
     }
 }
 
@@ -319,11 +312,11 @@ impl std::fmt::Debug for HyperClient {
 const MAX_RESPONSE: usize = 4 * 1024 * 1024;
 
 impl HyperClient {
-    fn new(runtime: &ExportRuntime, timeout: Duration, health: Arc<Health>) -> HyperClient {
+    fn new(handle: &tokio::runtime::Handle, timeout: Duration, health: Arc<Health>) -> HyperClient {
         let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build_http();
-        HyperClient { client, handle: runtime.handle.clone(), timeout, health }
+        HyperClient { client, handle: handle.clone(), timeout, health }
     }
 }
 

@@ -6,29 +6,61 @@
 //! - `tool-caller`: a completion asking for the `get_weather` tool, or, when the last
 //!   message is the tool's result, a final answer;
 //! - `rate-limited`: HTTP 429 with an OpenAI error body; `broken`: HTTP 500;
-//! - `text-embedding-3-small` at `/v1/embeddings`: two embeddings.
+//! - `text-embedding-3-small` at `/v1/embeddings`: two embeddings;
+//! - any other model (`gpt-4o`, say): the demo model. It answers from the last user message
+//!   (a plan for a message that starts with `Plan`, else a summary of its first words), counts
+//!   a token a word, takes 20 ms, and streams its answer a word every 5 ms.
+//!
+//! The examples use it when no `OPENAI_API_KEY` is set ([`client_from_env`]); the tests use
+//! it for its fixed answers.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::{Bytes, Incoming};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt as _, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
+type Body = BoxBody<Bytes, Infallible>;
+
 /// A running server: its address, and how many requests it answered.
-pub struct FakeOpenAi {
+#[derive(Debug)]
+pub struct ModelServer {
+    /// Where it listens.
     pub address: SocketAddr,
     requests: Arc<AtomicUsize>,
 }
 
-impl FakeOpenAi {
+/// The instrumented client the examples use, and the model to ask: an OpenAI-compatible
+/// endpoint when `OPENAI_API_KEY` is set (`OPENAI_BASE_URL`, default
+/// `https://api.openai.com/v1`; `OPENAI_MODEL`, default `gpt-4o-mini`), else the demo model
+/// on a loopback port (kept running while the returned server lives).
+pub async fn client_from_env() -> (otel_genai::openai::Client, String, Option<ModelServer>) {
+    match std::env::var("OPENAI_API_KEY") {
+        Ok(key) if !key.is_empty() => {
+            let base = std::env::var("OPENAI_BASE_URL").unwrap_or_else(|_| "https://api.openai.com/v1".to_owned());
+            let model = std::env::var("OPENAI_MODEL").unwrap_or_else(|_| "gpt-4o-mini".to_owned());
+            let config = async_openai::config::OpenAIConfig::new().with_api_base(base).with_api_key(key);
+            (otel_genai::openai::Client::new(async_openai::Client::with_config(config)), model, None)
+        }
+        _ => {
+            let server = ModelServer::start().await;
+            (server.client(), "gpt-4o".to_owned(), Some(server))
+        }
+    }
+}
+
+impl ModelServer {
     /// Starts the server on a free loopback port, in the current tokio runtime.
-    pub async fn start() -> FakeOpenAi {
+    pub async fn start() -> ModelServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let requests = Arc::new(AtomicUsize::new(0));
@@ -48,7 +80,7 @@ impl FakeOpenAi {
                 });
             }
         });
-        FakeOpenAi { address, requests }
+        ModelServer { address, requests }
     }
 
     /// The base URL an `OpenAIConfig` takes.
@@ -68,15 +100,15 @@ impl FakeOpenAi {
     }
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {
+fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
+        .body(Full::new(Bytes::from(body.to_string())).boxed())
         .unwrap()
 }
 
-async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+async fn answer(request: Request<Incoming>) -> Result<Response<Body>, hyper::Error> {
     let path = request.uri().path().to_owned();
     let body = request.into_body().collect().await?.to_bytes();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -103,8 +135,9 @@ async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyp
         ),
         ("/v1/chat/completions", "tool-caller") if body["stream"] == json!(true) => streamed_tool_call(),
         ("/v1/chat/completions", "tool-caller") => json_response(StatusCode::OK, &tool_turn(&body)),
-        ("/v1/chat/completions", _) if body["stream"] == json!(true) => stream(&body),
-        ("/v1/chat/completions", _) => json_response(StatusCode::OK, &completion()),
+        ("/v1/chat/completions", "gpt-4o-mini") if body["stream"] == json!(true) => stream(&body),
+        ("/v1/chat/completions", "gpt-4o-mini") => json_response(StatusCode::OK, &completion()),
+        ("/v1/chat/completions", _) => demo(&body).await,
         _ => json_response(StatusCode::NOT_FOUND, &json!({"error": {"message": format!("no route {path}")}})),
     })
 }
@@ -156,7 +189,7 @@ fn tool_turn(body: &Value) -> Value {
 }
 
 /// A tool call streamed the way OpenAI streams it: id and name first, arguments in pieces.
-fn streamed_tool_call() -> Response<Full<Bytes>> {
+fn streamed_tool_call() -> Response<Body> {
     let chunk = |call: Value, finish: Value| {
         json!({
             "id": "chatcmpl-s2", "object": "chat.completion.chunk", "created": 1_767_225_600,
@@ -174,17 +207,87 @@ fn streamed_tool_call() -> Response<Full<Bytes>> {
     ])
 }
 
-/// Server-sent events, then `[DONE]`.
-fn events(events: Vec<Value>) -> Response<Full<Bytes>> {
-    let mut text = String::new();
-    for event in events {
-        text.push_str(&format!("data: {event}\n\n"));
-    }
-    text.push_str("data: [DONE]\n\n");
-    Response::builder().header("content-type", "text/event-stream").body(Full::new(Bytes::from(text))).unwrap()
+/// Server-sent events, then `[DONE]`, all at once.
+fn events(events: Vec<Value>) -> Response<Body> {
+    paced_events(events, Duration::ZERO)
 }
 
-fn stream(body: &Value) -> Response<Full<Bytes>> {
+/// Server-sent events, then `[DONE]`, one every `pace`.
+fn paced_events(events: Vec<Value>, pace: Duration) -> Response<Body> {
+    let mut lines: Vec<String> = events.iter().map(|event| format!("data: {event}\n\n")).collect();
+    lines.push("data: [DONE]\n\n".to_owned());
+    let frames = futures::stream::unfold(lines.into_iter(), move |mut lines| async move {
+        let line = lines.next()?;
+        if !pace.is_zero() {
+            tokio::time::sleep(pace).await;
+        }
+        Some((Ok::<_, Infallible>(Frame::data(Bytes::from(line))), lines))
+    });
+    Response::builder().header("content-type", "text/event-stream").body(StreamBody::new(frames).boxed()).unwrap()
+}
+
+static DEMO_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// The demo model's answer to the last user message.
+async fn demo(body: &Value) -> Response<Body> {
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let text_of = |message: &Value| match &message["content"] {
+        Value::String(text) => text.clone(),
+        Value::Array(parts) => parts.iter().filter_map(|part| part["text"].as_str()).collect::<Vec<_>>().join(" "),
+        _ => String::new(),
+    };
+    let Some(last) = messages.iter().rev().find(|message| message["role"] == "user").map(text_of) else {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": {"message": "no user message", "type": "invalid_request_error", "param": "messages", "code": null}}),
+        );
+    };
+    let answer = if last.starts_with("Plan") {
+        "1. search: rust opentelemetry genai\n2. search: semantic conventions agents".to_owned()
+    } else {
+        format!("Summary: {}", last.split_whitespace().take(12).collect::<Vec<_>>().join(" "))
+    };
+    let input_tokens: usize = messages.iter().map(|message| text_of(message).split_whitespace().count()).sum();
+    let output_tokens = answer.split_whitespace().count();
+    let id = format!("chatcmpl-demo-{}", DEMO_CALLS.fetch_add(1, Ordering::Relaxed) + 1);
+    let model = format!("{}-2024-08-06", body["model"].as_str().unwrap_or("demo"));
+    let usage = json!({"prompt_tokens": input_tokens, "completion_tokens": output_tokens, "total_tokens": input_tokens + output_tokens});
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    if body["stream"] != json!(true) {
+        return json_response(
+            StatusCode::OK,
+            &json!({
+                "id": id, "object": "chat.completion", "created": 1_767_225_600, "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                "usage": usage
+            }),
+        );
+    }
+    let chunk = |delta: Value, finish: Value| {
+        json!({
+            "id": id, "object": "chat.completion.chunk", "created": 1_767_225_600, "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
+        })
+    };
+    let mut events: Vec<Value> = answer
+        .split_inclusive(' ')
+        .enumerate()
+        .map(|(i, word)| {
+            let delta = if i == 0 { json!({"role": "assistant", "content": word}) } else { json!({"content": word}) };
+            chunk(delta, Value::Null)
+        })
+        .collect();
+    events.push(chunk(json!({}), json!("stop")));
+    if body["stream_options"]["include_usage"] == json!(true) {
+        events.push(json!({
+            "id": id, "object": "chat.completion.chunk", "created": 1_767_225_600, "model": model,
+            "choices": [], "usage": usage
+        }));
+    }
+    paced_events(events, Duration::from_millis(5))
+}
+
+fn stream(body: &Value) -> Response<Body> {
     let chunk = |delta: Value, finish: Value| {
         json!({
             "id": "chatcmpl-s1", "object": "chat.completion.chunk", "created": 1_767_225_600,

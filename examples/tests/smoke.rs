@@ -1,0 +1,180 @@
+//! Every example runs offline and prints the tree it should; the research agent also exports
+//! over OTLP to a receiver on loopback when the standard variables say so.
+
+#[path = "../../tests/tests/support/otlp_receiver.rs"]
+mod otlp_receiver;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The example's binary: built next to this test's (`target/<profile>/examples/`).
+fn example(name: &str) -> Command {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let path: PathBuf = dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(path.exists(), "{} is not built: run `cargo test -p otel-genai-examples`", path.display());
+    let mut command = Command::new(path);
+    // The demo model and the console tree, whatever this shell has set.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OTEL_") || key.starts_with("OPENAI_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn run(mut command: Command) -> (String, String) {
+    let Output { status, stdout, stderr } = command.output().unwrap();
+    let (stdout, stderr) = (String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap());
+    assert!(status.success(), "{status}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    (stdout, stderr)
+}
+
+/// The tree lines of the output: those a root span or a child starts.
+fn tree_lines(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .filter(|line| ["invoke_", "chat ", "├─", "└─", "│", "• "].iter().any(|start| line.starts_with(start)))
+        .collect()
+}
+
+fn shape(line: &str) -> String {
+    // Name and structure only: durations, ids and costs vary.
+    line.split("  ").next().unwrap().to_owned()
+}
+
+#[test]
+fn research_agent() {
+    let (stdout, _) = run(example("research_agent"));
+    let shapes: Vec<String> = tree_lines(&stdout).into_iter().map(shape).collect();
+    let one_run = [
+        "invoke_agent research-agent",
+        "├─ chat gpt-4o",
+        "├─ • plan ready",
+        "├─ execute_tool web_search",
+        "├─ execute_tool fetch_page",
+        "└─ chat gpt-4o",
+    ];
+    assert_eq!(shapes, [one_run, one_run].concat(), "{stdout}");
+    let lines = tree_lines(&stdout);
+    assert!(lines[0].contains("total tokens=") && lines[0].contains("total $"), "{}", lines[0]);
+    assert!(lines[1].contains("model=gpt-4o-2024-08-06") && lines[1].contains("tokens="), "{}", lines[1]);
+    assert!(lines[2].contains("app.plan.steps=2"), "{}", lines[2]);
+    assert!(!lines[4].contains("ERROR"), "the first run's page is fetched: {}", lines[4]);
+    assert!(lines[10].contains("ERROR rate_limited: rate limited, retry later"), "{}", lines[10]);
+    assert_eq!(stdout.matches("answer: Summary:").count(), 2);
+}
+
+#[test]
+fn rag_chain() {
+    let (stdout, _) = run(example("rag_chain"));
+    let lines = tree_lines(&stdout);
+    let shapes: Vec<String> = lines.iter().map(|line| shape(line)).collect();
+    let one_run = [
+        "invoke_workflow rag-answer",
+        "├─ retrieval kb-docs",
+        "├─ execute_tool route",
+        "├─ • routed",
+        "└─ chat gpt-4o",
+    ];
+    assert_eq!(shapes, [one_run, one_run].concat(), "{stdout}");
+    assert!(lines[3].contains("app.rag.route=grounded  app.rag.hits=2"), "{}", lines[3]);
+    assert!(lines[8].contains("app.rag.route=no_context  app.rag.hits=0"), "{}", lines[8]);
+}
+
+#[test]
+fn parallel_calls() {
+    let (stdout, _) = run(example("parallel_calls"));
+    let lines = tree_lines(&stdout);
+    let shapes: Vec<String> = lines.iter().map(|line| shape(line)).collect();
+    assert_eq!(
+        shapes,
+        ["invoke_workflow faq-batch", "├─ chat gpt-4o", "├─ chat gpt-4o", "├─ chat gpt-4o", "└─ chat gpt-4o"],
+        "{stdout}"
+    );
+    // The four calls overlap: the workflow lasts about as long as one call, not four.
+    let millis = |line: &str| -> f64 {
+        let field = line.split("  ").nth(1).unwrap();
+        field.strip_suffix("ms").map(|ms| ms.parse().unwrap()).unwrap_or(f64::MAX)
+    };
+    let calls: f64 = lines[1..].iter().map(|line| millis(line)).sum();
+    assert!(millis(lines[0]) < calls, "{stdout}");
+    assert!(lines[0].contains("total tokens=33in/21out"), "{}", lines[0]);
+}
+
+#[test]
+fn streaming_chat() {
+    let (stdout, _) = run(example("streaming_chat"));
+    assert!(stdout.starts_with("Summary: Explain streaming responses in a few words\n"), "{stdout}");
+    let lines = tree_lines(&stdout);
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].starts_with("chat gpt-4o  ") && lines[0].contains("tokens=11in/8out"), "{}", lines[0]);
+}
+
+#[test]
+fn feedback() {
+    let (stdout, _) = run(example("feedback"));
+    let shapes: Vec<String> = tree_lines(&stdout).into_iter().filter(|l| !l.starts_with("• ")).map(shape).collect();
+    assert_eq!(shapes, ["invoke_agent support-agent", "└─ chat gpt-4o"], "{stdout}");
+    let kept = stdout.lines().find_map(|line| line.strip_prefix("kept by the frontend: ")).unwrap();
+    let agent_span = kept.split('-').nth(2).unwrap();
+    let event = stdout.lines().find(|line| line.starts_with("• gen_ai.evaluation.result")).expect(&stdout);
+    for part in [
+        format!("span={agent_span}"),
+        "gen_ai.evaluation.name=user_feedback".to_owned(),
+        "gen_ai.evaluation.score.value=4".to_owned(),
+        "gen_ai.evaluation.score.label=helpful".to_owned(),
+        "gen_ai.response.id=chatcmpl-demo-1".to_owned(),
+    ] {
+        assert!(event.contains(&part), "{part} in {event}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn research_agent_exports_with_the_standard_variables() {
+    let receiver = otlp_receiver::Receiver::start().await;
+    let mut command = example("research_agent");
+    command
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+        .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+        .env("OTEL_SERVICE_NAME", "research-agent");
+    let (stdout, stderr) = tokio::task::spawn_blocking(move || run(command)).await.unwrap();
+    assert!(tree_lines(&stdout).is_empty(), "no tree when exporting:\n{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "otel-genai: exporting traces, metrics and logs over OTLP (grpc) to {}",
+            receiver.endpoint()
+        )),
+        "{stderr}"
+    );
+    let received = receiver.received();
+    let mut names: Vec<String> = received
+        .traces
+        .iter()
+        .flat_map(|r| r.resource_spans.iter().flat_map(|rs| rs.scope_spans.iter().flat_map(|s| s.spans.iter())))
+        .map(|span| span.name.clone())
+        .collect();
+    names.sort();
+    let mut expected = [
+        "chat gpt-4o",
+        "chat gpt-4o",
+        "execute_tool fetch_page",
+        "execute_tool web_search",
+        "invoke_agent research-agent",
+    ]
+    .repeat(2);
+    expected.sort();
+    assert_eq!(names, expected);
+    let service = received.traces[0].resource_spans[0]
+        .resource
+        .as_ref()
+        .unwrap()
+        .attributes
+        .iter()
+        .find(|kv| kv.key == "service.name");
+    assert_eq!(
+        format!("{:?}", service.unwrap().value.as_ref().unwrap().value),
+        r#"Some(StringValue("research-agent"))"#
+    );
+    assert!(!received.metrics.is_empty(), "metrics arrive too");
+}
