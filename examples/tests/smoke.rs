@@ -178,3 +178,121 @@ async fn research_agent_exports_with_the_standard_variables() {
     );
     assert!(!received.metrics.is_empty(), "metrics arrive too");
 }
+
+/// The type the conventions give a value, as it came over the wire.
+fn wire_type(value: &opentelemetry_proto::tonic::common::v1::AnyValue) -> otel_genai::conventions::ValueType {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value;
+    use otel_genai::conventions::ValueType;
+    match &value.value {
+        Some(Value::StringValue(_)) => ValueType::String,
+        Some(Value::IntValue(_)) => ValueType::Int,
+        Some(Value::DoubleValue(_)) => ValueType::Double,
+        Some(Value::BoolValue(_)) => ValueType::Boolean,
+        Some(Value::ArrayValue(array)) => match array.values.first().and_then(|v| v.value.as_ref()) {
+            Some(Value::IntValue(_)) => ValueType::IntArray,
+            Some(Value::DoubleValue(_)) => ValueType::DoubleArray,
+            Some(Value::BoolValue(_)) => ValueType::BooleanArray,
+            _ => ValueType::StringArray,
+        },
+        _ => ValueType::Any,
+    }
+}
+
+/// The checks the conventions' validator (weaver `registry live-check`) makes of each
+/// attribute, against the same pinned conventions: a namespace; for a name in a namespace the
+/// conventions own, a definition (or otel-genai's declared extension), its type, and no
+/// deprecation.
+fn check_attribute(place: &str, kv: &opentelemetry_proto::tonic::common::v1::KeyValue, problems: &mut Vec<String>) {
+    use otel_genai::conventions::{self, ValueType};
+    let key = kv.key.as_str();
+    if !key.contains('.') {
+        problems.push(format!("{place}: `{key}` has no namespace"));
+        return;
+    }
+    if let Some(deprecated) = conventions::deprecation(key) {
+        problems.push(format!("{place}: `{key}` is deprecated: {deprecated:?}"));
+    }
+    if !conventions::in_convention_namespace(key) {
+        return;
+    }
+    let Some(definition) = conventions::attribute(key) else {
+        problems.push(format!("{place}: `{key}` is in a conventions namespace but not defined"));
+        return;
+    };
+    let sent = kv.value.as_ref().map(wire_type).unwrap_or(ValueType::Any);
+    let accepted = sent == definition.ty || (definition.ty == ValueType::Any && sent == ValueType::String);
+    if !accepted {
+        problems.push(format!("{place}: `{key}` sent as {sent:?}, defined as {:?}", definition.ty));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_sends_only_what_the_conventions_define() {
+    use opentelemetry_proto::tonic::metrics::v1::metric::Data;
+    let receiver = otlp_receiver::Receiver::start().await;
+    for name in ["research_agent", "rag_chain", "parallel_calls", "streaming_chat", "feedback"] {
+        let mut command = example(name);
+        command
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
+            .env("OTEL_SERVICE_NAME", name)
+            .env("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "SPAN_AND_EVENT");
+        tokio::task::spawn_blocking(move || run(command)).await.unwrap();
+    }
+    let received = receiver.received();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut attributes = |place: String, list: &[opentelemetry_proto::tonic::common::v1::KeyValue]| {
+        for kv in list {
+            check_attribute(&place, kv, &mut problems);
+            checked += 1;
+        }
+    };
+    for request in &received.traces {
+        for resource_spans in &request.resource_spans {
+            attributes("resource".into(), &resource_spans.resource.as_ref().unwrap().attributes);
+            for span in resource_spans.scope_spans.iter().flat_map(|scope| scope.spans.iter()) {
+                attributes(format!("span `{}`", span.name), &span.attributes);
+                for event in &span.events {
+                    attributes(format!("event `{}` of `{}`", event.name, span.name), &event.attributes);
+                }
+            }
+        }
+    }
+    let mut event_names = std::collections::BTreeSet::new();
+    for request in &received.logs {
+        for record in request.resource_logs.iter().flat_map(|r| r.scope_logs.iter().flat_map(|s| s.log_records.iter()))
+        {
+            event_names.insert(record.event_name.clone());
+            attributes(format!("log record `{}`", record.event_name), &record.attributes);
+        }
+    }
+    let mut metric_names = std::collections::BTreeSet::new();
+    let mut undefined_metrics = Vec::new();
+    for request in &received.metrics {
+        for metric in
+            request.resource_metrics.iter().flat_map(|r| r.scope_metrics.iter().flat_map(|s| s.metrics.iter()))
+        {
+            metric_names.insert(metric.name.clone());
+            match otel_genai::conventions::metric(&metric.name) {
+                Some(definition) => assert_eq!(metric.unit, definition.unit, "{}", metric.name),
+                None => undefined_metrics.push(metric.name.clone()),
+            }
+            if let Some(Data::Histogram(histogram)) = &metric.data {
+                for point in &histogram.data_points {
+                    attributes(format!("metric `{}`", metric.name), &point.attributes);
+                }
+            }
+        }
+    }
+    assert!(undefined_metrics.is_empty(), "metrics the conventions do not define: {undefined_metrics:?}");
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    let known_events =
+        ["gen_ai.client.inference.operation.details", "gen_ai.client.operation.exception", "gen_ai.evaluation.result"];
+    assert!(event_names.iter().all(|name| known_events.contains(&name.as_str())), "{event_names:?}");
+    assert!(
+        event_names.contains("gen_ai.client.inference.operation.details")
+            && event_names.contains("gen_ai.evaluation.result")
+    );
+    assert!(metric_names.contains("gen_ai.client.operation.time_to_first_chunk"), "{metric_names:?}");
+    println!("checked {checked} attributes; events {event_names:?}; metrics {metric_names:?}");
+}
