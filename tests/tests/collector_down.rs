@@ -172,3 +172,15 @@ async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
     assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
     tokio::task::block_in_place(|| telemetry.shutdown());
 }
+
+#[test]
+fn an_https_endpoint_is_refused_with_a_way_out() {
+    let config = Config::default().otlp_endpoint("https://cloud.langfuse.com/api/public/otel");
+    let error = otel_genai::init_with_diagnostics(config, std::io::sink()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot export traces to https://cloud.langfuse.com/api/public/otel/v1/traces: this build exports over \
+         plain http:// only; send to a local OpenTelemetry Collector (http://localhost:4317 or :4318) that \
+         forwards over TLS"
+    );
+}

@@ -81,6 +81,15 @@ impl Pipeline {
         config: &Config,
         diagnostics: Diagnostics,
     ) -> Result<Pipeline, InitError> {
+        if let Some((signal, target)) = targets.iter().find(|(_, target)| target.endpoint.starts_with("https://")) {
+            return Err(InitError::Exporter {
+                signal: *signal,
+                endpoint: target.endpoint.clone(),
+                reason: "this build exports over plain http:// only; send to a local OpenTelemetry Collector \
+                         (http://localhost:4317 or :4318) that forwards over TLS"
+                    .to_owned(),
+            });
+        }
         let runtime = ExportRuntime::start().map_err(|error| InitError::Exporter {
             signal: targets[0].0,
             endpoint: targets[0].1.endpoint.clone(),
