@@ -296,3 +296,27 @@ async fn every_example_sends_only_what_the_conventions_define() {
     assert!(metric_names.contains("gen_ai.client.operation.time_to_first_chunk"), "{metric_names:?}");
     println!("checked {checked} attributes; events {event_names:?}; metrics {metric_names:?}");
 }
+
+#[test]
+fn metrics_print_on_the_console_when_asked() {
+    let mut command = example("parallel_calls");
+    command.env("OTEL_METRICS_EXPORTER", "console");
+    let (stdout, _) = run(command);
+    let metrics: Vec<&str> = stdout.lines().skip_while(|line| *line != "metrics:").skip(1).collect();
+    let line = |name: &str, needle: &str| {
+        metrics.iter().find(|line| line.starts_with(&format!("  {name}{{")) && line.contains(needle)).copied()
+    };
+    let duration = line("gen_ai.client.operation.duration", "count=4").expect(&stdout);
+    assert!(duration.ends_with(" s") && duration.contains("gen_ai.request.model=gpt-4o"), "{duration}");
+    assert!(
+        line("gen_ai.client.token.usage", "gen_ai.token.type=input")
+            .is_some_and(|l| l.contains("count=4 sum=33 {token}"))
+    );
+    assert!(
+        line("gen_ai.client.token.usage", "gen_ai.token.type=output")
+            .is_some_and(|l| l.contains("count=4 sum=21 {token}"))
+    );
+    assert!(line("gen_ai.workflow.duration", "gen_ai.workflow.name=faq-batch").is_some_and(|l| l.contains("count=1")));
+    // The trace tree still prints: the traces exporter is left as it was.
+    assert!(stdout.starts_with("invoke_workflow faq-batch"), "{stdout}");
+}

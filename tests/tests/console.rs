@@ -2,32 +2,12 @@
 //! ends, and the error when an OTLP endpoint is configured. One test: it changes the
 //! process's environment and global provider.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+#[path = "support/written.rs"]
+mod written;
 
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use otel_genai::{ConsoleTreeProcessor, ErrorType, GenAiResponse, InitError, agent, gen_ai_chat, reasoning, tool};
-
-/// A writer the test can read back.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Shared {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
+use written::Written;
 
 #[derive(GenAiResponse)]
 struct Reply {
@@ -63,7 +43,7 @@ fn flaky() -> Result<(), RateLimited> {
 }
 
 #[agent(name = "console-agent")]
-fn run(out: &Shared) -> String {
+fn run(out: &Written) -> String {
     chat();
     let before_root_ended = out.text();
     reasoning!("plan ready", app.steps = 2);
@@ -99,7 +79,7 @@ fn init_and_the_console_tree() {
     unsafe { std::env::remove_var("OTEL_EXPORTER_OTLP_PROTOCOL") };
     drop(otel_genai::init().expect("console telemetry"));
 
-    let out = Shared::default();
+    let out = Written::default();
     let provider =
         SdkTracerProvider::builder().with_span_processor(ConsoleTreeProcessor::to_writer(out.clone())).build();
     otel_genai::set_tracer_provider(provider.clone());

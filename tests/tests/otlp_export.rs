@@ -8,13 +8,15 @@
 
 #[path = "support/otlp_receiver.rs"]
 mod otlp_receiver;
+#[path = "support/written.rs"]
+mod written;
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use async_openai::types::chat::{ChatCompletionRequestUserMessage, CreateChatCompletionRequestArgs};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue};
+use opentelemetry_proto::tonic::metrics::v1::AggregationTemporality;
 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
@@ -23,6 +25,7 @@ use otel_genai::init::Config;
 use otel_genai::{agent, reasoning, tool};
 use otel_genai_examples::ModelServer;
 use otlp_receiver::{Received, Receiver};
+use written::Written;
 
 /// `init` installs global providers: one test at a time.
 static GLOBAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -70,41 +73,17 @@ async fn research(client: &otel_genai::openai::Client) -> usize {
     hits.len()
 }
 
-/// Runs the agent with telemetry configured by `vars`, shuts down, returns what arrived.
-async fn run_exporting(receiver: &Receiver, vars: &[(&str, String)]) -> Received {
+/// Runs the agent with telemetry configured by `vars`, shuts down, returns what arrived and
+/// what `init` said.
+async fn run_exporting(receiver: &Receiver, vars: &[(&str, String)]) -> (Received, String) {
     let server = ModelServer::start().await;
     let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     let config = Config::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).unwrap();
-    let diagnostics = Diagnostics::default();
-    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
+    let said = Written::default();
+    let telemetry = otel_genai::init_with_diagnostics(config, said.clone()).unwrap();
     assert_eq!(research(&server.client()).await, 1);
     tokio::task::spawn_blocking(move || telemetry.shutdown()).await.unwrap();
-    assert!(
-        diagnostics.text().starts_with("otel-genai: exporting traces, metrics and logs over OTLP"),
-        "{}",
-        diagnostics.text()
-    );
-    receiver.received()
-}
-
-/// What `init` says, kept for the test.
-#[derive(Clone, Default)]
-struct Diagnostics(std::sync::Arc<Mutex<Vec<u8>>>);
-
-impl Diagnostics {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl std::io::Write for Diagnostics {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    (receiver.received(), said.text())
 }
 
 fn standard_vars(receiver: &Receiver, protocol: &str) -> Vec<(&'static str, String)> {
@@ -130,8 +109,46 @@ fn string(s: &str) -> Any {
     Any::StringValue(s.to_owned())
 }
 
-/// Checks everything that arrived; returns counts by name for the summary.
-fn check(received: &Received, expect_protocol: &str) -> String {
+/// Span names and how many of each arrived.
+fn span_names(received: &Received) -> BTreeMap<String, usize> {
+    let mut names = BTreeMap::new();
+    for request in &received.traces {
+        for span in request.resource_spans.iter().flat_map(|rs| rs.scope_spans.iter().flat_map(|s| s.spans.iter())) {
+            *names.entry(span.name.clone()).or_insert(0) += 1;
+        }
+    }
+    names
+}
+
+/// Each histogram's name, its points' count and their temporality, checking its unit and
+/// bucket boundaries against the conventions.
+fn histograms(received: &Received) -> BTreeMap<String, (u64, i32)> {
+    let mut metrics = BTreeMap::new();
+    for request in &received.metrics {
+        for metric in
+            request.resource_metrics.iter().flat_map(|rm| rm.scope_metrics.iter().flat_map(|s| s.metrics.iter()))
+        {
+            let Some(Data::Histogram(histogram)) = &metric.data else { panic!("{} is not a histogram", metric.name) };
+            let definition = otel_genai::conventions::metric(&metric.name).unwrap();
+            assert_eq!(metric.unit, definition.unit, "{}", metric.name);
+            let entry = metrics.entry(metric.name.clone()).or_insert((0, histogram.aggregation_temporality));
+            assert_eq!(entry.1, histogram.aggregation_temporality, "{}", metric.name);
+            for point in &histogram.data_points {
+                assert_eq!(point.explicit_bounds, definition.buckets, "{}", metric.name);
+                entry.0 += point.count;
+            }
+        }
+    }
+    metrics
+}
+
+/// Checks everything that arrived and what `init` said; returns counts by name for the
+/// summary.
+fn check(received: &Received, said: &str, expect_protocol: &str, temporality: AggregationTemporality) -> String {
+    // One line, on where everything goes; nothing failed.
+    let announcement =
+        format!("otel-genai: exporting traces, metrics and logs over OTLP ({expect_protocol}) to http://127.0.0.1:");
+    assert!(said.starts_with(&announcement) && said.lines().count() == 1, "{said}");
     assert!(received.requests.iter().all(|(protocol, _)| *protocol == expect_protocol), "{:?}", received.requests);
     assert!(
         received.authorization.iter().all(|value| value.as_deref() == Some("Basic cGs6c2s=")),
@@ -217,25 +234,14 @@ fn check(received: &Received, expect_protocol: &str) -> String {
     assert_eq!(agent.events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["plan ready"]);
     assert_eq!(find(&agent.events[0].attributes, "app.plan.choices"), Some(&Any::IntValue(1)));
 
-    // Metrics: units, bucket boundaries from the conventions, attributes.
-    let mut metrics = BTreeMap::new();
-    for request in &received.metrics {
-        for metric in
-            request.resource_metrics.iter().flat_map(|rm| rm.scope_metrics.iter().flat_map(|s| s.metrics.iter()))
-        {
-            let Some(Data::Histogram(histogram)) = &metric.data else { panic!("{} is not a histogram", metric.name) };
-            let definition = otel_genai::conventions::metric(&metric.name).unwrap();
-            assert_eq!(metric.unit, definition.unit, "{}", metric.name);
-            for point in &histogram.data_points {
-                assert_eq!(point.explicit_bounds, definition.buckets, "{}", metric.name);
-                *metrics.entry(metric.name.clone()).or_insert(0) += point.count;
-            }
-        }
-    }
-    assert_eq!(metrics.get("gen_ai.client.operation.duration"), Some(&2));
-    assert_eq!(metrics.get("gen_ai.client.token.usage"), Some(&2), "input and output of the one answered call");
-    assert_eq!(metrics.get("gen_ai.execute_tool.duration"), Some(&2));
-    assert_eq!(metrics.get("gen_ai.invoke_agent.duration"), Some(&1));
+    // Metrics: units, bucket boundaries from the conventions, temporality, counts.
+    let metrics = histograms(received);
+    assert!(metrics.values().all(|(_, t)| *t == temporality as i32), "{metrics:?}");
+    let count = |name: &str| metrics.get(name).map(|(count, _)| *count);
+    assert_eq!(count("gen_ai.client.operation.duration"), Some(2));
+    assert_eq!(count("gen_ai.client.token.usage"), Some(2), "input and output of the one answered call");
+    assert_eq!(count("gen_ai.execute_tool.duration"), Some(2));
+    assert_eq!(count("gen_ai.invoke_agent.duration"), Some(1));
 
     // Events: the failed call's exception, as a log record about its span.
     let records: Vec<_> = received
@@ -255,37 +261,62 @@ fn check(received: &Received, expect_protocol: &str) -> String {
     for record in &records {
         *events.entry(record.event_name.clone()).or_insert(0) += 1;
     }
-    let mut names = BTreeMap::new();
-    for span in &spans {
-        *names.entry(span.name.clone()).or_insert(0) += 1;
-    }
-    format!("{expect_protocol}: spans {names:?}; metric points {metrics:?}; events {events:?}")
+    let metrics: BTreeMap<&String, u64> = metrics.iter().map(|(name, (count, _))| (name, *count)).collect();
+    format!("{expect_protocol}: spans {:?}; metric points {metrics:?}; events {events:?}", span_names(received))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_carries_every_signal() {
     let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
-    let received = run_exporting(&receiver, &standard_vars(&receiver, "grpc")).await;
-    println!("{}", check(&received, "grpc"));
+    let (received, said) = run_exporting(&receiver, &standard_vars(&receiver, "grpc")).await;
+    println!("{}", check(&received, &said, "grpc", AggregationTemporality::Cumulative));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_protobuf_carries_every_signal() {
     let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
-    let received = run_exporting(&receiver, &standard_vars(&receiver, "http/protobuf")).await;
+    let (received, said) = run_exporting(&receiver, &standard_vars(&receiver, "http/protobuf")).await;
     let paths: Vec<&str> = received.requests.iter().map(|(_, path)| path.as_str()).collect();
     for path in ["/v1/traces", "/v1/metrics", "/v1/logs"] {
         assert!(paths.contains(&path), "{paths:?}");
     }
-    println!("{}", check(&received, "http/protobuf"));
+    println!("{}", check(&received, &said, "http/protobuf", AggregationTemporality::Cumulative));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_json_carries_every_signal() {
+async fn http_json_carries_every_signal_with_delta_metrics() {
     let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
-    let received = run_exporting(&receiver, &standard_vars(&receiver, "http/json")).await;
-    println!("{}", check(&received, "http/json"));
+    let mut vars = standard_vars(&receiver, "http/json");
+    vars.push(("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "delta".to_owned()));
+    let (received, said) = run_exporting(&receiver, &vars).await;
+    println!("{}", check(&received, &said, "http/json", AggregationTemporality::Delta));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sampler_that_keeps_no_trace_still_leaves_every_metric() {
+    let _one = GLOBAL.lock().await;
+    let receiver = Receiver::start().await;
+    let mut vars = standard_vars(&receiver, "grpc");
+    vars.push(("OTEL_TRACES_SAMPLER", "always_off".to_owned()));
+    let (received, _) = run_exporting(&receiver, &vars).await;
+    assert_eq!(span_names(&received), BTreeMap::new());
+    let metrics = histograms(&received);
+    let count = |name: &str| metrics.get(name).map(|(count, _)| *count);
+    assert_eq!(count("gen_ai.client.operation.duration"), Some(2), "{metrics:?}");
+    assert_eq!(count("gen_ai.execute_tool.duration"), Some(2), "{metrics:?}");
+    assert_eq!(count("gen_ai.invoke_agent.duration"), Some(1), "{metrics:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_sdk_installs_nothing() {
+    let _one = GLOBAL.lock().await;
+    let receiver = Receiver::start().await;
+    let mut vars = standard_vars(&receiver, "grpc");
+    vars.push(("OTEL_SDK_DISABLED", "true".to_owned()));
+    let (received, said) = run_exporting(&receiver, &vars).await;
+    assert_eq!(said, "");
+    assert_eq!(received.requests, []);
 }

@@ -287,7 +287,7 @@ impl Config {
             }
             let exporter = format!("OTEL_{}_EXPORTER", signal.upper());
             if let Some(value) = var(&exporter) {
-                config.exporters[i] = Some(parse_exporters(&exporter, &value)?);
+                config = config.exporters(signal, parse_exporters(&exporter, &value)?);
             }
         }
         let argument = var("OTEL_TRACES_SAMPLER_ARG");
@@ -506,20 +506,18 @@ fn parse_protocol(variable: &str, value: &str) -> Result<Protocol, InitError> {
     }
 }
 
+/// The exporters a variable lists (`none` lists none).
 fn parse_exporters(variable: &str, value: &str) -> Result<Vec<Exporter>, InitError> {
-    let mut chosen = Vec::new();
-    for name in value.split(',').map(str::trim) {
-        let exporter = match name {
-            "otlp" => Exporter::Otlp,
-            "console" => Exporter::Console,
-            "none" => continue,
-            _ => return Err(InitError::invalid(variable, value, "a comma-separated list of otlp, console and none")),
-        };
-        if !chosen.contains(&exporter) {
-            chosen.push(exporter);
-        }
-    }
-    Ok(chosen)
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|name| *name != "none")
+        .map(|name| match name {
+            "otlp" => Ok(Exporter::Otlp),
+            "console" => Ok(Exporter::Console),
+            _ => Err(InitError::invalid(variable, value, "a comma-separated list of otlp, console and none")),
+        })
+        .collect()
 }
 
 fn parse_sampler(value: &str, argument: Option<&str>) -> Result<SamplerChoice, InitError> {

@@ -18,16 +18,10 @@ use opentelemetry_sdk::trace::{Span, SpanData, SpanProcessor};
 
 use crate::SpanTree;
 
-/// Writes to `out`, or to standard output when it is `None`.
-fn write_out(out: &Mutex<Option<Box<dyn Write + Send>>>, text: &dyn std::fmt::Display) {
-    let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
-    let _ = match out.as_mut() {
-        Some(out) => write!(out, "{text}").and_then(|()| out.flush()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            write!(stdout, "{text}").and_then(|()| stdout.flush())
-        }
-    };
+/// Writes `text` on standard output, at once.
+fn print(text: &dyn std::fmt::Display) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = write!(stdout, "{text}").and_then(|()| stdout.flush());
 }
 
 /// Prints each trace as a tree once its root span has ended: on standard output, or on a
@@ -68,7 +62,13 @@ impl ConsoleTreeProcessor {
     }
 
     fn print(&self, spans: Vec<SpanData>) {
-        write_out(&self.out, &SpanTree::new(spans));
+        let tree = SpanTree::new(spans);
+        match self.out.lock().unwrap_or_else(PoisonError::into_inner).as_mut() {
+            Some(out) => {
+                let _ = write!(out, "{tree}").and_then(|()| out.flush());
+            }
+            None => print(&tree),
+        }
     }
 
     fn print_all_pending(&self) {
@@ -123,7 +123,7 @@ impl PushMetricExporter for ConsoleMetrics {
             }
         }
         if !text.is_empty() {
-            write_out(&Mutex::new(None), &format_args!("metrics:\n{text}"));
+            print(&format_args!("metrics:\n{text}"));
         }
         Ok(())
     }
@@ -148,39 +148,25 @@ fn attributes_text<'a>(attributes: impl Iterator<Item = &'a KeyValue>) -> String
 
 fn metric_lines<T: std::fmt::Display + Copy>(text: &mut String, name: &str, unit: &str, data: &MetricData<T>) {
     use std::fmt::Write as _;
-    match data {
+    // Each point: its attributes and what it measured.
+    let points: Vec<(String, String)> = match data {
         MetricData::Sum(sum) => {
-            for point in sum.data_points() {
-                let _ = writeln!(text, "  {name}{} = {} {unit}", attributes_text(point.attributes()), point.value());
-            }
+            sum.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()))).collect()
         }
         MetricData::Gauge(gauge) => {
-            for point in gauge.data_points() {
-                let _ = writeln!(text, "  {name}{} = {} {unit}", attributes_text(point.attributes()), point.value());
-            }
+            gauge.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()))).collect()
         }
-        MetricData::Histogram(histogram) => {
-            for point in histogram.data_points() {
-                let _ = writeln!(
-                    text,
-                    "  {name}{} count={} sum={} {unit}",
-                    attributes_text(point.attributes()),
-                    point.count(),
-                    point.sum()
-                );
-            }
-        }
-        MetricData::ExponentialHistogram(histogram) => {
-            for point in histogram.data_points() {
-                let _ = writeln!(
-                    text,
-                    "  {name}{} count={} sum={} {unit}",
-                    attributes_text(point.attributes()),
-                    point.count(),
-                    point.sum()
-                );
-            }
-        }
+        MetricData::Histogram(histogram) => histogram
+            .data_points()
+            .map(|p| (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum())))
+            .collect(),
+        MetricData::ExponentialHistogram(histogram) => histogram
+            .data_points()
+            .map(|p| (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum())))
+            .collect(),
+    };
+    for (attributes, measured) in points {
+        let _ = writeln!(text, "  {name}{attributes} {measured} {unit}");
     }
 }
 
@@ -216,7 +202,7 @@ impl LogExporter for ConsoleEvents {
             }
             text.push('\n');
         }
-        write_out(&Mutex::new(None), &text);
+        print(&text);
         Ok(())
     }
 }

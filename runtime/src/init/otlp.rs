@@ -10,7 +10,7 @@
 //!   later receives them. Metrics are cumulative: the next export carries them.
 //! - At shutdown, what could not be delivered is counted and said.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use http_body_util::{BodyExt as _, Full, Limited};
 use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
-use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _, WithTonicConfig as _};
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig, WithTonicConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter, LogProcessor, SdkLogRecord};
@@ -101,6 +101,8 @@ impl Pipeline {
             Pipeline { runtime, spans: None, metrics: None, logs: None, health: Vec::new(), diagnostics };
         for (signal, target) in targets {
             let health = Arc::new(Health::new(*signal, target, pipeline.diagnostics.clone()));
+            let headers = header_map(*signal, target)?;
+            let client = || HyperClient::new(&handle, target.timeout, health.clone());
             let build_error = |error: opentelemetry_otlp::ExporterBuildError| InitError::Exporter {
                 signal: *signal,
                 endpoint: target.endpoint.clone(),
@@ -108,24 +110,12 @@ impl Pipeline {
             };
             match signal {
                 Signal::Traces => {
+                    let builder = opentelemetry_otlp::SpanExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => opentelemetry_otlp::SpanExporter::builder()
-                            .with_tonic()
-                            .with_endpoint(&target.endpoint)
-                            .with_timeout(target.timeout)
-                            .with_metadata(metadata(*signal, target)?)
-                            .build(),
-                        protocol => opentelemetry_otlp::SpanExporter::builder()
-                            .with_http()
-                            .with_endpoint(&target.endpoint)
-                            .with_protocol(http_protocol(protocol))
-                            .with_timeout(target.timeout)
-                            .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
-                            .build(),
-                    }
-                    .map_err(build_error)?;
-                    pipeline.spans = Some(Reporting::new(exporter, health.clone()));
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers).build(),
+                        _ => over_http(builder.with_http(), target, client()).build(),
+                    };
+                    pipeline.spans = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
                 Signal::Metrics => {
                     let temporality = match config.temporality {
@@ -133,46 +123,22 @@ impl Pipeline {
                         Temporality::Delta => SdkTemporality::Delta,
                         Temporality::LowMemory => SdkTemporality::LowMemory,
                     };
+                    let builder = opentelemetry_otlp::MetricExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => opentelemetry_otlp::MetricExporter::builder()
-                            .with_tonic()
-                            .with_endpoint(&target.endpoint)
-                            .with_timeout(target.timeout)
-                            .with_metadata(metadata(*signal, target)?)
-                            .with_temporality(temporality)
-                            .build(),
-                        protocol => opentelemetry_otlp::MetricExporter::builder()
-                            .with_http()
-                            .with_endpoint(&target.endpoint)
-                            .with_protocol(http_protocol(protocol))
-                            .with_timeout(target.timeout)
-                            .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
-                            .with_temporality(temporality)
-                            .build(),
-                    }
-                    .map_err(build_error)?;
-                    pipeline.metrics = Some(Reporting::new(exporter, health.clone()));
+                        Protocol::Grpc => {
+                            over_grpc(builder.with_tonic(), target, headers).with_temporality(temporality).build()
+                        }
+                        _ => over_http(builder.with_http(), target, client()).with_temporality(temporality).build(),
+                    };
+                    pipeline.metrics = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
                 Signal::Logs => {
+                    let builder = opentelemetry_otlp::LogExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => opentelemetry_otlp::LogExporter::builder()
-                            .with_tonic()
-                            .with_endpoint(&target.endpoint)
-                            .with_timeout(target.timeout)
-                            .with_metadata(metadata(*signal, target)?)
-                            .build(),
-                        protocol => opentelemetry_otlp::LogExporter::builder()
-                            .with_http()
-                            .with_endpoint(&target.endpoint)
-                            .with_protocol(http_protocol(protocol))
-                            .with_timeout(target.timeout)
-                            .with_headers(headers(*signal, target)?)
-                            .with_http_client(HyperClient::new(&handle, target.timeout, health.clone()))
-                            .build(),
-                    }
-                    .map_err(build_error)?;
-                    pipeline.logs = Some(Reporting::new(exporter, health.clone()));
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers).build(),
+                        _ => over_http(builder.with_http(), target, client()).build(),
+                    };
+                    pipeline.logs = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
             }
             pipeline.health.push(health);
@@ -237,23 +203,38 @@ impl Pipeline {
     }
 }
 
-fn http_protocol(protocol: Protocol) -> opentelemetry_otlp::Protocol {
-    match protocol {
+/// A gRPC exporter builder pointed at `target`, with its headers as metadata.
+fn over_grpc<B: WithExportConfig + WithTonicConfig>(builder: B, target: &OtlpTarget, headers: http::HeaderMap) -> B {
+    builder
+        .with_endpoint(&target.endpoint)
+        .with_timeout(target.timeout)
+        .with_metadata(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers))
+}
+
+/// An HTTP exporter builder pointed at `target`, sending through `client`.
+fn over_http<B: WithExportConfig + WithHttpConfig>(builder: B, target: &OtlpTarget, client: HyperClient) -> B {
+    let protocol = match target.protocol {
         Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
         _ => opentelemetry_otlp::Protocol::HttpBinary,
-    }
+    };
+    builder
+        .with_endpoint(&target.endpoint)
+        .with_protocol(protocol)
+        .with_timeout(target.timeout)
+        .with_headers(target.headers.iter().cloned().collect())
+        .with_http_client(client)
 }
 
-/// The variable a signal's headers came from, for error messages.
-fn headers_variable(signal: Signal) -> String {
-    format!("OTEL_EXPORTER_OTLP_{}_HEADERS or OTEL_EXPORTER_OTLP_HEADERS", signal.to_string().to_uppercase())
-}
-
+/// The target's headers, checked: a name or value HTTP does not allow is an error naming
+/// the variable they come from.
 fn header_map(signal: Signal, target: &OtlpTarget) -> Result<http::HeaderMap, InitError> {
     let mut map = http::HeaderMap::new();
     for (name, value) in &target.headers {
         let invalid = || InitError::Invalid {
-            variable: headers_variable(signal),
+            variable: format!(
+                "OTEL_EXPORTER_OTLP_{}_HEADERS or OTEL_EXPORTER_OTLP_HEADERS",
+                signal.to_string().to_uppercase()
+            ),
             value: format!("{name}={value}"),
             accepted: "header names and values HTTP allows",
         };
@@ -262,18 +243,6 @@ fn header_map(signal: Signal, target: &OtlpTarget) -> Result<http::HeaderMap, In
         map.insert(name, value);
     }
     Ok(map)
-}
-
-fn metadata(
-    signal: Signal,
-    target: &OtlpTarget,
-) -> Result<opentelemetry_otlp::tonic_types::metadata::MetadataMap, InitError> {
-    Ok(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(header_map(signal, target)?))
-}
-
-fn headers(signal: Signal, target: &OtlpTarget) -> Result<HashMap<String, String>, InitError> {
-    header_map(signal, target)?;
-    Ok(target.headers.iter().cloned().collect())
 }
 
 /// A current-thread tokio runtime on a thread of its own, driving the exporters' I/O.
@@ -365,7 +334,8 @@ struct Health {
     signal: Signal,
     endpoint: String,
     diagnostics: Diagnostics,
-    /// Spans or events ended or emitted: counted on the call path, so an atomic.
+    /// Spans or events ended or emitted (counted on the call path, so an atomic), or
+    /// metric exports attempted.
     produced: AtomicU64,
     state: Mutex<HealthState>,
 }
@@ -373,8 +343,6 @@ struct Health {
 #[derive(Debug, Default)]
 struct HealthState {
     delivered: u64,
-    /// Metric exports attempted (spans and events are counted in `Health::produced`).
-    attempted: u64,
     failed_exports: u64,
     outages: u64,
     dropped: u64,
@@ -479,7 +447,7 @@ impl Health {
         ExportStatus {
             signal: self.signal,
             endpoint: self.endpoint.clone(),
-            produced: self.produced(&state),
+            produced: self.produced.load(Ordering::Relaxed),
             delivered: state.delivered,
             failed_exports: state.failed_exports,
             outages: state.outages,
@@ -489,16 +457,12 @@ impl Health {
         }
     }
 
-    fn produced(&self, state: &HealthState) -> u64 {
-        if self.signal == Signal::Metrics { state.attempted } else { self.produced.load(Ordering::Relaxed) }
-    }
-
     /// At shutdown: whatever was produced and not delivered is lost (held after failed
     /// exports, dropped from a full queue, or still queued when the timeout ran out). Count
     /// it and say so.
     fn finish(&self) {
         let mut state = self.state();
-        let produced = self.produced(&state);
+        let produced = self.produced.load(Ordering::Relaxed);
         state.held = 0;
         state.dropped = produced.saturating_sub(state.delivered).max(state.dropped);
         if state.dropped > 0 {
@@ -609,13 +573,16 @@ impl<E: SpanExporter> SpanExporter for Reporting<E, SpanData> {
 
 impl<E: PushMetricExporter> PushMetricExporter for Reporting<E, ()> {
     async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
-        self.health.state().attempted += 1;
+        self.health.produced.fetch_add(1, Ordering::Relaxed);
         let result = self.inner.export(metrics).await;
         // Metric exports are not held: with cumulative temporality the next one carries the
         // same totals. A failed export counts as one item.
         match &result {
             Ok(()) => self.health.delivered(1, 0),
-            Err(error) => self.health.failed(error, 0, 0, retryable(error)),
+            Err(error) => {
+                let retryable = retryable(error);
+                self.health.failed(error, 0, u64::from(!retryable), retryable);
+            }
         }
         result
     }
