@@ -2,6 +2,7 @@
 //! and adjusted in code.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use opentelemetry_sdk::trace::Sampler;
@@ -114,8 +115,33 @@ pub enum Temporality {
     LowMemory,
 }
 
+/// The files that secure an `https://` OTLP endpoint (the `otlp-tls` feature): each is PEM.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TlsFiles {
+    /// The certificates the collector's must chain to (`OTEL_EXPORTER_OTLP_CERTIFICATE`), in
+    /// place of the system's trusted roots.
+    pub certificate: Option<PathBuf>,
+    /// The client certificate chain for mutual TLS (`OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`).
+    pub client_certificate: Option<PathBuf>,
+    /// Its private key (`OTEL_EXPORTER_OTLP_CLIENT_KEY`).
+    pub client_key: Option<PathBuf>,
+}
+
+impl TlsFiles {
+    /// This signal's files, each falling back to the one given for every signal.
+    fn or(&self, every: &TlsFiles) -> TlsFiles {
+        TlsFiles {
+            certificate: self.certificate.clone().or_else(|| every.certificate.clone()),
+            client_certificate: self.client_certificate.clone().or_else(|| every.client_certificate.clone()),
+            client_key: self.client_key.clone().or_else(|| every.client_key.clone()),
+        }
+    }
+}
+
 /// Where and how one signal is sent over OTLP.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OtlpTarget {
     /// The full URL: for HTTP, including the signal's path (`/v1/traces`).
     pub endpoint: String,
@@ -125,6 +151,8 @@ pub struct OtlpTarget {
     pub headers: Vec<(String, String)>,
     /// How long one export may take.
     pub timeout: Duration,
+    /// Trusted roots and client identity for an `https://` endpoint.
+    pub tls: TlsFiles,
 }
 
 /// Everything [`init_with`](crate::init_with) installs: read from the standard variables by
@@ -156,6 +184,8 @@ pub struct Config {
     signal_headers: [Option<Vec<(String, String)>>; 3],
     timeout: Duration,
     signal_timeout: [Option<Duration>; 3],
+    tls: TlsFiles,
+    signal_tls: [TlsFiles; 3],
     pub(crate) sampler: SamplerChoice,
     pub(crate) metric_interval: Duration,
     pub(crate) temporality: Temporality,
@@ -179,6 +209,8 @@ impl Default for Config {
             signal_headers: [None, None, None],
             timeout: Duration::from_secs(10),
             signal_timeout: [None, None, None],
+            tls: TlsFiles::default(),
+            signal_tls: Default::default(),
             sampler: SamplerChoice::ParentBased(RootSampler::AlwaysOn),
             metric_interval: Duration::from_secs(60),
             temporality: Temporality::Cumulative,
@@ -271,6 +303,7 @@ impl Config {
         if let Some(value) = var("OTEL_EXPORTER_OTLP_TIMEOUT") {
             config.timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", &value)?;
         }
+        config.tls = tls_files(&var, "OTEL_EXPORTER_OTLP_");
         for signal in Signal::ALL {
             let i = signal.index();
             let name = |what: &str| format!("OTEL_EXPORTER_OTLP_{}_{what}", signal.upper());
@@ -285,6 +318,7 @@ impl Config {
             if let Some(value) = var(&name("TIMEOUT")) {
                 config.signal_timeout[i] = Some(parse_millis(&name("TIMEOUT"), &value)?);
             }
+            config.signal_tls[i] = tls_files(&var, &name(""));
             let exporter = format!("OTEL_{}_EXPORTER", signal.upper());
             if let Some(value) = var(&exporter) {
                 config = config.exporters(signal, parse_exporters(&exporter, &value)?);
@@ -376,6 +410,21 @@ impl Config {
         self
     }
 
+    /// Trust only the certificates in this PEM file for `https://` collectors, in place of
+    /// the system's roots (as `OTEL_EXPORTER_OTLP_CERTIFICATE`; needs the `otlp-tls` feature).
+    pub fn certificate(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls.certificate = Some(path.into());
+        self
+    }
+
+    /// Present this certificate chain and key (PEM files) to `https://` collectors that ask
+    /// for mutual TLS (as `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE` and `..._CLIENT_KEY`).
+    pub fn client_identity(mut self, certificate: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.tls.client_certificate = Some(certificate.into());
+        self.tls.client_key = Some(key.into());
+        self
+    }
+
     /// Where a signal goes: any of OTLP and the console, or nowhere (`[]`).
     pub fn exporters(mut self, signal: Signal, exporters: impl IntoIterator<Item = Exporter>) -> Self {
         let mut chosen = Vec::new();
@@ -453,7 +502,8 @@ impl Config {
         };
         let headers = self.signal_headers[i].clone().unwrap_or_else(|| self.headers.clone());
         let timeout = self.signal_timeout[i].unwrap_or(self.timeout);
-        Some(OtlpTarget { endpoint, protocol, headers, timeout })
+        let tls = self.signal_tls[i].or(&self.tls);
+        Some(OtlpTarget { endpoint, protocol, headers, timeout, tls })
     }
 }
 
@@ -471,6 +521,17 @@ fn port_of(url: &str) -> Option<u16> {
         (None, "http") => Some(80),
         (None, "https") => Some(443),
         (None, _) => None,
+    }
+}
+
+/// `{prefix}CERTIFICATE`, `{prefix}CLIENT_CERTIFICATE` and `{prefix}CLIENT_KEY`; the files
+/// are read, and checked, when the exporter is built.
+fn tls_files(var: &impl Fn(&str) -> Option<String>, prefix: &str) -> TlsFiles {
+    let path = |what: &str| var(&format!("{prefix}{what}")).map(PathBuf::from);
+    TlsFiles {
+        certificate: path("CERTIFICATE"),
+        client_certificate: path("CLIENT_CERTIFICATE"),
+        client_key: path("CLIENT_KEY"),
     }
 }
 
@@ -634,6 +695,36 @@ mod tests {
         assert_eq!(metrics.timeout, Duration::from_millis(700));
         assert_eq!(config.otlp_target(Signal::Logs).unwrap().headers, [("b".to_owned(), "2".to_owned())]);
         assert_eq!(config.exporters_of(Signal::Logs), [Exporter::Console, Exporter::Otlp]);
+    }
+
+    #[test]
+    fn tls_files_fall_back_one_by_one_to_the_generic_variables() {
+        let config = config(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318"),
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/otel/ca.pem"),
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/etc/otel/client.pem"),
+            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", "/etc/otel/client.key"),
+            ("OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE", "/etc/otel/logs-ca.pem"),
+            ("OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY", "/etc/otel/metrics.key"),
+        ])
+        .unwrap();
+        let files = |signal| config.otlp_target(signal).unwrap().tls;
+        let path = |p: &str| Some(PathBuf::from(p));
+        assert_eq!(
+            files(Signal::Traces),
+            TlsFiles {
+                certificate: path("/etc/otel/ca.pem"),
+                client_certificate: path("/etc/otel/client.pem"),
+                client_key: path("/etc/otel/client.key"),
+            }
+        );
+        assert_eq!(files(Signal::Logs).certificate, path("/etc/otel/logs-ca.pem"));
+        assert_eq!(files(Signal::Logs).client_key, path("/etc/otel/client.key"));
+        assert_eq!(files(Signal::Metrics).client_key, path("/etc/otel/metrics.key"));
+        assert_eq!(files(Signal::Metrics).client_certificate, path("/etc/otel/client.pem"));
+        let coded =
+            Config::default().otlp_endpoint("https://c").certificate("ca.pem").client_identity("c.pem", "c.key");
+        assert_eq!(coded.otlp_target(Signal::Traces).unwrap().tls.client_key, path("c.key"));
     }
 
     #[test]

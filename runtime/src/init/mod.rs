@@ -11,11 +11,30 @@
 //!
 //! `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` (`otlp`,
 //! `console`, `none`, or a comma-separated list) choose explicitly.
+//!
+//! OTLP needs the `otlp` feature; `https://` endpoints also need `otlp-tls`, which trusts the
+//! system's roots, or only the CAs in `OTEL_EXPORTER_OTLP_CERTIFICATE`, and presents
+//! `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE` and `..._CLIENT_KEY` to collectors that ask for
+//! mutual TLS:
+//!
+//! ```no_run
+//! use otel_genai::init::Config;
+//!
+//! let _telemetry = otel_genai::init_with(
+//!     Config::from_env()?
+//!         .otlp_endpoint("https://collector.internal:4317")
+//!         .certificate("/etc/otel/ca.pem")
+//!         .client_identity("/etc/otel/client.pem", "/etc/otel/client.key"),
+//! )?;
+//! # Ok::<(), otel_genai::init::InitError>(())
+//! ```
 
 mod config;
 mod console;
 #[cfg(feature = "otlp")]
 mod otlp;
+#[cfg(feature = "otlp-tls")]
+mod tls;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,7 +46,7 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
-pub use config::{Config, Exporter, OtlpTarget, Protocol, Signal, Temporality};
+pub use config::{Config, Exporter, OtlpTarget, Protocol, Signal, Temporality, TlsFiles};
 pub use console::ConsoleTreeProcessor;
 #[cfg(feature = "otlp")]
 pub use otlp::ExportStatus;

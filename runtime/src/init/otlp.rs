@@ -16,6 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt as _, Full, Limited};
+#[cfg(not(feature = "otlp-tls"))]
+use hyper_util::client::legacy::connect::HttpConnector;
 use opentelemetry::{Context, InstrumentationScope};
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig, WithTonicConfig};
@@ -81,12 +83,13 @@ impl Pipeline {
         config: &Config,
         diagnostics: Diagnostics,
     ) -> Result<Pipeline, InitError> {
+        #[cfg(not(feature = "otlp-tls"))]
         if let Some((signal, target)) = targets.iter().find(|(_, target)| target.endpoint.starts_with("https://")) {
             return Err(InitError::Exporter {
                 signal: *signal,
                 endpoint: target.endpoint.clone(),
-                reason: "this build exports over plain http:// only; send to a local OpenTelemetry Collector \
-                         (http://localhost:4317 or :4318) that forwards over TLS"
+                reason: "https:// endpoints need the `otlp-tls` feature of otel-genai (or send to a local \
+                         OpenTelemetry Collector on http://localhost:4317 or :4318 that forwards over TLS)"
                     .to_owned(),
             });
         }
@@ -102,7 +105,14 @@ impl Pipeline {
         for (signal, target) in targets {
             let health = Arc::new(Health::new(*signal, target, pipeline.diagnostics.clone()));
             let headers = header_map(*signal, target)?;
-            let client = || HyperClient::new(&handle, target.timeout, health.clone());
+            #[cfg(feature = "otlp-tls")]
+            let tls = super::tls::Tls::load(*signal, target)?;
+            #[cfg(feature = "otlp-tls")]
+            let (grpc_tls, connector) =
+                (GrpcTls(tls.as_ref().map(super::tls::Tls::grpc)), || super::tls::connector(tls.as_ref()));
+            #[cfg(not(feature = "otlp-tls"))]
+            let (grpc_tls, connector) = (GrpcTls::default(), HttpConnector::new);
+            let client = || HyperClient::new(&handle, target.timeout, health.clone(), connector());
             let build_error = |error: opentelemetry_otlp::ExporterBuildError| InitError::Exporter {
                 signal: *signal,
                 endpoint: target.endpoint.clone(),
@@ -112,7 +122,7 @@ impl Pipeline {
                 Signal::Traces => {
                     let builder = opentelemetry_otlp::SpanExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers).build(),
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone()).build(),
                         _ => over_http(builder.with_http(), target, client()).build(),
                     };
                     pipeline.spans = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
@@ -125,9 +135,9 @@ impl Pipeline {
                     };
                     let builder = opentelemetry_otlp::MetricExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => {
-                            over_grpc(builder.with_tonic(), target, headers).with_temporality(temporality).build()
-                        }
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone())
+                            .with_temporality(temporality)
+                            .build(),
                         _ => over_http(builder.with_http(), target, client()).with_temporality(temporality).build(),
                     };
                     pipeline.metrics = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
@@ -135,7 +145,7 @@ impl Pipeline {
                 Signal::Logs => {
                     let builder = opentelemetry_otlp::LogExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers).build(),
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone()).build(),
                         _ => over_http(builder.with_http(), target, client()).build(),
                     };
                     pipeline.logs = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
@@ -203,12 +213,33 @@ impl Pipeline {
     }
 }
 
+/// How gRPC connects: TLS settings for an `https://` endpoint.
+#[derive(Clone, Default)]
+struct GrpcTls(#[cfg(feature = "otlp-tls")] Option<opentelemetry_otlp::tonic_types::transport::ClientTlsConfig>);
+
+/// The connector of the OTLP/HTTP client.
+#[cfg(feature = "otlp-tls")]
+use super::tls::Connector;
+#[cfg(not(feature = "otlp-tls"))]
+type Connector = HttpConnector;
+
 /// A gRPC exporter builder pointed at `target`, with its headers as metadata.
-fn over_grpc<B: WithExportConfig + WithTonicConfig>(builder: B, target: &OtlpTarget, headers: http::HeaderMap) -> B {
-    builder
+fn over_grpc<B: WithExportConfig + WithTonicConfig>(
+    builder: B,
+    target: &OtlpTarget,
+    headers: http::HeaderMap,
+    tls: GrpcTls,
+) -> B {
+    let builder = builder
         .with_endpoint(&target.endpoint)
         .with_timeout(target.timeout)
-        .with_metadata(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers))
+        .with_metadata(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers));
+    #[cfg(feature = "otlp-tls")]
+    if let Some(tls) = tls.0 {
+        return builder.with_tls_config(tls);
+    }
+    let _ = tls;
+    builder
 }
 
 /// An HTTP exporter builder pointed at `target`, sending through `client`.
@@ -274,7 +305,7 @@ impl ExportRuntime {
 
 /// OTLP/HTTP requests over hyper, run on the export thread's runtime whatever thread asks.
 struct HyperClient {
-    client: hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    client: hyper_util::client::legacy::Client<Connector, Full<Bytes>>,
     handle: tokio::runtime::Handle,
     timeout: Duration,
     health: Arc<Health>,
@@ -290,10 +321,15 @@ impl std::fmt::Debug for HyperClient {
 const MAX_RESPONSE: usize = 4 * 1024 * 1024;
 
 impl HyperClient {
-    fn new(handle: &tokio::runtime::Handle, timeout: Duration, health: Arc<Health>) -> HyperClient {
+    fn new(
+        handle: &tokio::runtime::Handle,
+        timeout: Duration,
+        health: Arc<Health>,
+        connector: Connector,
+    ) -> HyperClient {
         let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
-            .build_http();
+            .build(connector);
         HyperClient { client, handle: handle.clone(), timeout, health }
     }
 }
@@ -485,8 +521,11 @@ fn retryable(error: &OTelSdkError) -> bool {
     match error {
         OTelSdkError::Timeout(_) => true,
         OTelSdkError::InternalFailure(message) => {
-            const RETRYABLE: [&str; 10] = [
+            const RETRYABLE: [&str; 11] = [
                 "network error",
+                // A gRPC status the client made up because the connection broke (whatever
+                // its code), not one the collector sent.
+                "transport error",
                 "status code: 429",
                 "status code: 502",
                 "status code: 503",
@@ -672,5 +711,22 @@ impl<P: LogProcessor> LogProcessor for Counted<P> {
 
     fn set_resource(&mut self, resource: &Resource) {
         self.inner.set_resource(resource);
+    }
+}
+
+#[cfg(all(test, not(feature = "otlp-tls")))]
+mod tests {
+    use crate::init::Config;
+
+    #[test]
+    fn an_https_endpoint_needs_the_tls_feature() {
+        let config = Config::default().otlp_endpoint("https://cloud.langfuse.com/api/public/otel");
+        let error = crate::init_with_diagnostics(config, std::io::sink()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "cannot export traces to https://cloud.langfuse.com/api/public/otel/v1/traces: https:// endpoints need \
+             the `otlp-tls` feature of otel-genai (or send to a local OpenTelemetry Collector on \
+             http://localhost:4317 or :4318 that forwards over TLS)"
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! keeps every decoded request.
 //!
 //! `Receiver::start_stalled` accepts connections and never answers, as a collector that
-//! hangs does.
+//! hangs does. `Receiver::start_wrapped` runs each connection through a handshake first (see
+//! `tls_receiver.rs`).
 
 #![allow(dead_code)]
 
@@ -37,13 +38,27 @@ pub struct Received {
     pub requests: Vec<(&'static str, String)>,
     /// The `authorization` header of each request, if any.
     pub authorization: Vec<Option<String>>,
+    /// Why TLS handshakes failed.
+    pub handshake_failures: Vec<String>,
 }
+
+/// A connection after its handshake.
+pub trait Connection: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Connection for T {}
+
+/// Turns an accepted connection into one to serve, or says why the handshake failed.
+pub type Wrap = Arc<
+    dyn Fn(tokio::net::TcpStream) -> std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn Connection>, String>> + Send>>
+        + Send
+        + Sync,
+>;
 
 #[derive(Clone, Default)]
 struct Store(Arc<Mutex<Received>>);
 
 pub struct Receiver {
     pub address: SocketAddr,
+    scheme: &'static str,
     store: Store,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -51,20 +66,28 @@ pub struct Receiver {
 impl Receiver {
     /// A receiver on a free loopback port.
     pub async fn start() -> Receiver {
-        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), false)
+        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), false, None)
     }
 
     /// A receiver on `address` (a port chosen earlier, for a collector that comes up late).
     pub async fn start_at(address: SocketAddr) -> Receiver {
-        Receiver::start_on(TcpListener::bind(address).await.unwrap(), false)
+        Receiver::start_on(TcpListener::bind(address).await.unwrap(), false, None)
     }
 
     /// A receiver that accepts connections and never answers.
     pub async fn start_stalled() -> Receiver {
-        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), true)
+        Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), true, None)
     }
 
-    fn start_on(listener: TcpListener, stalled: bool) -> Receiver {
+    /// A receiver on a free loopback port whose connections go through `wrap` first (a TLS
+    /// handshake, say); it answers at `scheme://127.0.0.1:PORT`.
+    pub async fn start_wrapped(scheme: &'static str, wrap: Wrap) -> Receiver {
+        let mut receiver = Receiver::start_on(TcpListener::bind("127.0.0.1:0").await.unwrap(), false, Some(wrap));
+        receiver.scheme = scheme;
+        receiver
+    }
+
+    fn start_on(listener: TcpListener, stalled: bool, wrap: Option<Wrap>) -> Receiver {
         let address = listener.local_addr().unwrap();
         let store = Store::default();
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
@@ -81,25 +104,49 @@ impl Receiver {
                     continue;
                 }
                 let store = shared.clone();
+                let wrap = wrap.clone();
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| answer(store.clone(), request));
-                    let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let service = {
+                        let store = store.clone();
+                        hyper::service::service_fn(move |request| answer(store.clone(), request))
+                    };
+                    let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                    let _ = match wrap {
+                        None => http.serve_connection(TokioIo::new(stream), service).await,
+                        Some(wrap) => match wrap(stream).await {
+                            Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
+                            Err(error) => {
+                                store.0.lock().unwrap().handshake_failures.push(error.to_string());
+                                Ok(())
+                            }
+                        },
+                    };
                 });
             }
             drop(open);
         });
-        Receiver { address, store, stop: Some(stop) }
+        Receiver { address, scheme: "http", store, stop: Some(stop) }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (or the scheme `start_wrapped` was given).
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.address)
+        format!("{}://{}", self.scheme, self.address)
     }
 
     pub fn received(&self) -> Received {
         self.store.0.lock().unwrap().clone()
+    }
+
+    /// How many spans have arrived.
+    pub fn span_count(&self) -> usize {
+        let received = self.store.0.lock().unwrap();
+        received
+            .traces
+            .iter()
+            .flat_map(|r| &r.resource_spans)
+            .flat_map(|rs| &rs.scope_spans)
+            .map(|s| s.spans.len())
+            .sum()
     }
 
     /// Stops accepting connections (those already open finish).
