@@ -12,6 +12,7 @@
 //! ```
 
 pub mod model_server;
+pub mod research;
 
 pub use model_server::{ModelServer, client_from_env};
 

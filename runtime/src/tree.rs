@@ -237,7 +237,18 @@ impl<'a> SpanNode<'a> {
         Ok(())
     }
 
-    fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str) -> fmt::Result {
+    /// Lines `details` gives for this span, under its line: aligned with its children, with
+    /// the tree's bar when children follow.
+    fn write_details(&self, f: &mut fmt::Formatter<'_>, prefix: &str, details: Details<'_>) -> fmt::Result {
+        let Some(details) = details else { return Ok(()) };
+        let bar = if self.children().is_empty() && self.data().events.is_empty() { " " } else { "│" };
+        for line in details(*self) {
+            writeln!(f, "{prefix}{bar}    {line}")?;
+        }
+        Ok(())
+    }
+
+    fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str, details: Details<'_>) -> fmt::Result {
         // Children and events (other than the exception an error line already shows), in
         // the order they happened.
         let mut entries: Vec<(SystemTime, Entry<'a>)> =
@@ -258,7 +269,8 @@ impl<'a> SpanNode<'a> {
                 Entry::Span(child) => {
                     child.write_line(f)?;
                     writeln!(f)?;
-                    child.write_subtree(f, &deeper)?;
+                    child.write_details(f, &deeper, details)?;
+                    child.write_subtree(f, &deeper, details)?;
                 }
                 Entry::Event(event) => {
                     write!(f, "• {}", event.name)?;
@@ -273,21 +285,50 @@ impl<'a> SpanNode<'a> {
     }
 }
 
+/// Extra lines for a span, from [`SpanTree::display_with`].
+type Details<'d> = Option<&'d dyn Fn(SpanNode<'_>) -> Vec<String>>;
+
 enum Entry<'a> {
     Span(SpanNode<'a>),
     Event(&'a opentelemetry::trace::Event),
+}
+
+impl SpanTree {
+    fn write(&self, f: &mut fmt::Formatter<'_>, details: Details<'_>) -> fmt::Result {
+        for root in self.roots() {
+            root.write_line(f)?;
+            writeln!(f)?;
+            root.write_details(f, "", details)?;
+            root.write_subtree(f, "", details)?;
+        }
+        Ok(())
+    }
+
+    /// The trees as [`Display`](fmt::Display) prints them, with the lines `details` gives
+    /// for each span (its attributes, say) under the span's own line.
+    ///
+    /// ```
+    /// # use otel_genai::SpanTree;
+    /// # fn show(tree: &SpanTree) {
+    /// let text = tree.display_with(|span| vec![format!("span id {}", span.span_id())]).to_string();
+    /// # }
+    /// ```
+    pub fn display_with<'a>(&'a self, details: impl Fn(SpanNode<'_>) -> Vec<String> + 'a) -> impl fmt::Display + 'a {
+        struct WithDetails<'a, F>(&'a SpanTree, F);
+        impl<F: Fn(SpanNode<'_>) -> Vec<String>> fmt::Display for WithDetails<'_, F> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, Some(&self.1))
+            }
+        }
+        WithDetails(self, details)
+    }
 }
 
 /// The trees, one line a span: name, duration, provider, response model, token counts
 /// and errors.
 impl fmt::Display for SpanTree {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for root in self.roots() {
-            root.write_line(f)?;
-            writeln!(f)?;
-            root.write_subtree(f, "")?;
-        }
-        Ok(())
+        self.write(f, None)
     }
 }
 

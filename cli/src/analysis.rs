@@ -1,0 +1,483 @@
+//! What the MCP tools answer, computed from the store: a trace as a bounded JSON tree,
+//! failures grouped, usage by model, agent or tool, and two runs side by side.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::otlp::{LogRow, SpanRow};
+use crate::store::TraceSummary;
+use crate::views::{CONTENT_ATTRIBUTES, duration, time};
+
+/// Longest string value kept in an answer; longer ones are cut and marked.
+const MAX_STRING: usize = 2_000;
+
+fn ms(ns: i64) -> f64 {
+    (ns as f64 / 1e4).round() / 100.0
+}
+
+fn usd(cost: f64) -> f64 {
+    (cost * 1e8).round() / 1e8
+}
+
+fn text<'a>(span: &'a SpanRow, key: &str) -> Option<&'a str> {
+    span.attributes.get(key).and_then(Value::as_str)
+}
+
+fn int(span: &SpanRow, key: &str) -> Option<i64> {
+    span.attributes.get(key).and_then(Value::as_i64)
+}
+
+fn operation(span: &SpanRow) -> Option<&str> {
+    text(span, "gen_ai.operation.name")
+}
+
+fn is_container(span: &SpanRow) -> bool {
+    matches!(operation(span), Some("invoke_agent" | "invoke_workflow" | "create_agent"))
+}
+
+/// A value cut to [`MAX_STRING`] characters, marked when cut.
+fn bounded(value: &Value, cut: &mut u64) -> Value {
+    match value {
+        Value::String(s) if s.chars().count() > MAX_STRING => {
+            *cut += 1;
+            let kept: String = s.chars().take(MAX_STRING).collect();
+            Value::String(format!("{kept}…[truncated: {} more characters]", s.chars().count() - MAX_STRING))
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| bounded(v, cut)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), bounded(v, cut))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Summary row for `list_traces`.
+pub fn trace_summary(trace: &TraceSummary) -> Value {
+    json!({
+        "trace_id": trace.trace_id,
+        "service": trace.service,
+        "root": trace.root,
+        "started": time(trace.start_ns),
+        "duration_ms": ms(trace.duration_ns),
+        "spans": trace.spans,
+        "input_tokens": trace.input_tokens,
+        "output_tokens": trace.output_tokens,
+        "cost_usd": usd(trace.cost),
+        "errors": trace.errors,
+        "complete": trace.complete,
+    })
+}
+
+/// How much of a trace `get_trace` gives.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceLimits {
+    pub content: bool,
+    pub attributes: bool,
+    pub max_spans: usize,
+}
+
+/// One trace as a tree of spans: each with its timing, status and error, model, tokens and
+/// cost, its reasoning and other events, its remaining attributes, and (only when asked and
+/// captured) its content. At most `max_spans` spans; what was left out is said in
+/// `truncated`.
+pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limits: TraceLimits) -> Value {
+    let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+    let ids: std::collections::HashSet<&str> = spans.iter().map(|s| s.span_id.as_str()).collect();
+    let mut roots = Vec::new();
+    for (index, span) in spans.iter().enumerate() {
+        if span.parent_id.is_empty() || !ids.contains(span.parent_id.as_str()) {
+            roots.push(index);
+        } else {
+            children.entry(span.parent_id.as_str()).or_default().push(index);
+        }
+    }
+    let mut logs_by_span: HashMap<&str, Vec<&LogRow>> = HashMap::new();
+    for log in logs {
+        logs_by_span.entry(log.span_id.as_str()).or_default().push(log);
+    }
+    let mut budget = limits.max_spans;
+    let mut omitted = 0_usize;
+    let mut cut = 0_u64;
+    let mut content_present = false;
+    let start = trace.start_ns;
+
+    struct Walk<'a> {
+        spans: &'a [SpanRow],
+        children: &'a HashMap<&'a str, Vec<usize>>,
+        logs: &'a HashMap<&'a str, Vec<&'a LogRow>>,
+        limits: TraceLimits,
+        start: i64,
+    }
+    fn node(
+        walk: &Walk<'_>,
+        index: usize,
+        budget: &mut usize,
+        omitted: &mut usize,
+        cut: &mut u64,
+        content_present: &mut bool,
+    ) -> Value {
+        let span = &walk.spans[index];
+        *budget = budget.saturating_sub(1);
+        let mut out = Map::new();
+        out.insert("name".into(), json!(span.name));
+        out.insert("span_id".into(), json!(span.span_id));
+        if let Some(op) = operation(span) {
+            out.insert("operation".into(), json!(op));
+        }
+        out.insert("start_offset_ms".into(), json!(ms(span.start_ns - walk.start)));
+        out.insert("duration_ms".into(), json!(ms(span.end_ns - span.start_ns)));
+        out.insert(
+            "status".into(),
+            json!(match span.status {
+                1 => "ok",
+                2 => "error",
+                _ => "unset",
+            }),
+        );
+        if span.status == 2 {
+            out.insert(
+                "error".into(),
+                json!({"type": text(span, "error.type").unwrap_or("error"), "message": span.status_message}),
+            );
+        }
+        for (field, key) in [
+            ("provider", "gen_ai.provider.name"),
+            ("request_model", "gen_ai.request.model"),
+            ("response_model", "gen_ai.response.model"),
+            ("agent", "gen_ai.agent.name"),
+            ("tool", "gen_ai.tool.name"),
+        ] {
+            if let Some(value) = text(span, key) {
+                out.insert(field.into(), json!(value));
+            }
+        }
+        if let (input, output) = (int(span, "gen_ai.usage.input_tokens"), int(span, "gen_ai.usage.output_tokens"))
+            && (input.is_some() || output.is_some())
+        {
+            out.insert("tokens".into(), json!({"input": input, "output": output}));
+        }
+        if let Some(cost) = span.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64) {
+            out.insert("cost_usd".into(), json!(usd(cost)));
+        }
+        if is_container(span) {
+            let total = |key: &str| int(span, key);
+            out.insert(
+                "totals".into(),
+                json!({
+                    "input_tokens": total("otel_genai.total.input_tokens"),
+                    "output_tokens": total("otel_genai.total.output_tokens"),
+                    "cost_usd": span.attributes.get("otel_genai.total.cost").and_then(Value::as_f64).map(usd),
+                    "inference_calls": total("otel_genai.total.inference_calls"),
+                    "tool_calls": total("otel_genai.total.tool_calls"),
+                }),
+            );
+        }
+        let mut events: Vec<Value> = span
+            .events
+            .iter()
+            .map(|event| {
+                json!({
+                    "name": event.get("name"),
+                    "offset_ms": event.get("time_ns").and_then(Value::as_i64).map(|t| ms(t - walk.start)),
+                    "attributes": bounded(event.get("attributes").unwrap_or(&Value::Null), cut),
+                })
+            })
+            .collect();
+        for log in walk.logs.get(span.span_id.as_str()).into_iter().flatten() {
+            let carries_content = log.event_name == "gen_ai.client.inference.operation.details";
+            if carries_content {
+                *content_present = true;
+                if !walk.limits.content {
+                    continue;
+                }
+            }
+            events.push(json!({
+                "name": log.event_name,
+                "offset_ms": ms(log.time_ns - walk.start),
+                "severity": log.severity_text,
+                "attributes": bounded(&Value::Object(log.attributes.clone()), cut),
+                "body": bounded(&log.body, cut),
+            }));
+        }
+        if !events.is_empty() {
+            out.insert("events".into(), Value::Array(events));
+        }
+        let mut content = Map::new();
+        let mut attributes = Map::new();
+        for (key, value) in &span.attributes {
+            if CONTENT_ATTRIBUTES.contains(&key.as_str()) {
+                *content_present = true;
+                content.insert(key.clone(), value.clone());
+            } else {
+                attributes.insert(key.clone(), value.clone());
+            }
+        }
+        if walk.limits.content && !content.is_empty() {
+            out.insert("content".into(), bounded(&Value::Object(content), cut));
+        }
+        if walk.limits.attributes {
+            out.insert("attributes".into(), bounded(&Value::Object(attributes), cut));
+        }
+        let kids = walk.children.get(span.span_id.as_str()).cloned().unwrap_or_default();
+        let mut shown = Vec::new();
+        for child in kids {
+            if *budget == 0 {
+                *omitted += 1 + count_below(walk, child);
+                continue;
+            }
+            shown.push(node(walk, child, budget, omitted, cut, content_present));
+        }
+        if !shown.is_empty() {
+            out.insert("children".into(), Value::Array(shown));
+        }
+        Value::Object(out)
+    }
+    fn count_below(walk: &Walk<'_>, index: usize) -> usize {
+        walk.children
+            .get(walk.spans[index].span_id.as_str())
+            .map_or(0, |kids| kids.iter().map(|k| 1 + count_below(walk, *k)).sum())
+    }
+
+    let walk = Walk { spans, children: &children, logs: &logs_by_span, limits, start };
+    let mut tree = Vec::new();
+    for root in roots {
+        if budget == 0 {
+            omitted += 1 + count_below(&walk, root);
+            continue;
+        }
+        tree.push(node(&walk, root, &mut budget, &mut omitted, &mut cut, &mut content_present));
+    }
+    let mut answer = trace_summary(trace);
+    answer["tree"] = Value::Array(tree);
+    let content_note = match (content_present, limits.content) {
+        (false, _) => "no content was captured in this trace (the application did not turn capture on)",
+        (true, false) => "content was captured; ask again with include_content = true to see it",
+        (true, true) => "content included where it was captured",
+    };
+    answer["content"] = json!(content_note);
+    if omitted > 0 || cut > 0 {
+        answer["truncated"] = json!({
+            "spans_omitted": omitted,
+            "values_cut": cut,
+            "note": format!(
+                "at most {} spans and {MAX_STRING} characters a value; raise max_spans to see more",
+                limits.max_spans
+            ),
+        });
+    }
+    answer
+}
+
+/// Recent failures grouped by `error.type` and span name: how many, when last, a sample.
+pub fn errors(spans: &[SpanRow], limit: usize) -> Value {
+    #[derive(Default)]
+    struct Group {
+        count: u64,
+        last_ns: i64,
+        sample_trace: String,
+        sample_message: String,
+        services: std::collections::BTreeSet<String>,
+    }
+    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    for span in spans.iter().filter(|s| s.status == 2) {
+        let key = (text(span, "error.type").unwrap_or("error").to_owned(), span.name.clone());
+        let group = groups.entry(key).or_default();
+        group.count += 1;
+        group.services.insert(span.service.clone());
+        if span.end_ns >= group.last_ns {
+            group.last_ns = span.end_ns;
+            group.sample_trace.clone_from(&span.trace_id);
+            group.sample_message.clone_from(&span.status_message);
+        }
+    }
+    let total: u64 = groups.values().map(|g| g.count).sum();
+    let mut rows: Vec<((String, String), Group)> = groups.into_iter().collect();
+    rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(b.1.last_ns.cmp(&a.1.last_ns)));
+    let shown: Vec<Value> = rows
+        .iter()
+        .take(limit)
+        .map(|((error_type, span), g)| {
+            json!({
+                "error_type": error_type,
+                "span": span,
+                "count": g.count,
+                "last_seen": time(g.last_ns),
+                "sample_trace_id": g.sample_trace,
+                "sample_message": g.sample_message,
+                "services": g.services,
+            })
+        })
+        .collect();
+    json!({"failed_spans": total, "groups": rows.len(), "errors": shown})
+}
+
+fn percentile(sorted: &[i64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    ms(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// What to group usage by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// The model of each inference call (the response model, else the requested one).
+    Model,
+    /// Each agent's runs (their totals include what ran inside them).
+    Agent,
+    /// Each tool's calls.
+    Tool,
+    /// Each service's inference calls.
+    Service,
+}
+
+/// Tokens, cost, calls, errors and latency percentiles by model, agent, tool or service.
+pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
+    #[derive(Default)]
+    struct Row {
+        calls: u64,
+        errors: u64,
+        input: i64,
+        output: i64,
+        cost: f64,
+        durations: Vec<i64>,
+    }
+    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    for span in spans {
+        let key = match by {
+            GroupBy::Model if !is_container(span) && operation(span) != Some("execute_tool") => {
+                text(span, "gen_ai.response.model").or_else(|| text(span, "gen_ai.request.model"))
+            }
+            GroupBy::Agent if operation(span) == Some("invoke_agent") => {
+                text(span, "gen_ai.agent.name").or(Some(span.name.as_str()))
+            }
+            GroupBy::Tool if operation(span) == Some("execute_tool") => {
+                text(span, "gen_ai.tool.name").or(Some(span.name.as_str()))
+            }
+            GroupBy::Service
+                if operation(span).is_some() && !is_container(span) && operation(span) != Some("execute_tool") =>
+            {
+                Some(span.service.as_str())
+            }
+            _ => None,
+        };
+        let Some(key) = key else { continue };
+        let row = rows.entry(key.to_owned()).or_default();
+        row.calls += 1;
+        row.errors += u64::from(span.status == 2);
+        let (input, output, cost) = if is_container(span) {
+            (
+                int(span, "otel_genai.total.input_tokens"),
+                int(span, "otel_genai.total.output_tokens"),
+                span.attributes.get("otel_genai.total.cost").and_then(Value::as_f64),
+            )
+        } else {
+            (
+                int(span, "gen_ai.usage.input_tokens"),
+                int(span, "gen_ai.usage.output_tokens"),
+                span.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
+            )
+        };
+        row.input += input.unwrap_or(0);
+        row.output += output.unwrap_or(0);
+        row.cost += cost.unwrap_or(0.0);
+        row.durations.push(span.end_ns - span.start_ns);
+    }
+    let mut out: Vec<(String, Row)> = rows.into_iter().collect();
+    out.sort_by(|a, b| b.1.cost.total_cmp(&a.1.cost).then(b.1.calls.cmp(&a.1.calls)));
+    let groups: Vec<Value> = out
+        .into_iter()
+        .map(|(key, mut row)| {
+            row.durations.sort_unstable();
+            json!({
+                "key": key,
+                "calls": row.calls,
+                "errors": row.errors,
+                "input_tokens": row.input,
+                "output_tokens": row.output,
+                "cost_usd": usd(row.cost),
+                "p50_ms": percentile(&row.durations, 50.0),
+                "p95_ms": percentile(&row.durations, 95.0),
+            })
+        })
+        .collect();
+    json!({ "groups": groups })
+}
+
+/// A step of a run: the span's name under the root, in start order.
+fn steps(spans: &[SpanRow]) -> Vec<&SpanRow> {
+    let root = spans.iter().find(|s| s.parent_id.is_empty()).map(|s| s.span_id.as_str());
+    spans.iter().filter(|s| Some(s.span_id.as_str()) != root).collect()
+}
+
+/// Two runs side by side: steps added or gone, how each step's count and time changed,
+/// and the totals (duration, tokens, cost, errors) with their differences.
+pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -> Value {
+    let count = |spans: &[SpanRow]| -> BTreeMap<String, (i64, i64, i64)> {
+        let mut by_name: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+        for span in steps(spans) {
+            let entry = by_name.entry(span.name.clone()).or_default();
+            entry.0 += 1;
+            entry.1 += span.end_ns - span.start_ns;
+            entry.2 += i64::from(span.status == 2);
+        }
+        by_name
+    };
+    let (steps_a, steps_b) = (count(a.1), count(b.1));
+    let mut names: Vec<&String> = steps_a.keys().chain(steps_b.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut added = Vec::new();
+    let mut gone = Vec::new();
+    let mut changed = Vec::new();
+    for name in names {
+        match (steps_a.get(name), steps_b.get(name)) {
+            (None, Some(b)) => added.push(json!({"step": name, "count": b.0, "duration_ms": ms(b.1), "errors": b.2})),
+            (Some(a), None) => gone.push(json!({"step": name, "count": a.0, "duration_ms": ms(a.1), "errors": a.2})),
+            (Some(a), Some(b)) => changed.push(json!({
+                "step": name,
+                "count": [a.0, b.0],
+                "duration_ms": [ms(a.1), ms(b.1)],
+                "errors": [a.2, b.2],
+            })),
+            (None, None) => {}
+        }
+    }
+    let side = |(trace, spans): (&TraceSummary, &[SpanRow])| {
+        json!({
+            "trace_id": trace.trace_id,
+            "root": trace.root,
+            "started": time(trace.start_ns),
+            "duration_ms": ms(trace.duration_ns),
+            "spans": spans.len(),
+            "input_tokens": trace.input_tokens,
+            "output_tokens": trace.output_tokens,
+            "cost_usd": usd(trace.cost),
+            "errors": trace.errors,
+            "steps": steps(spans).iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        })
+    };
+    let mut answer = json!({
+        "a": side(a),
+        "b": side(b),
+        "difference": {
+            "duration_ms": ms(b.0.duration_ns - a.0.duration_ns),
+            "duration": format!("{} → {}", duration(a.0.duration_ns), duration(b.0.duration_ns)),
+            "input_tokens": b.0.input_tokens - a.0.input_tokens,
+            "output_tokens": b.0.output_tokens - a.0.output_tokens,
+            "cost_usd": usd(b.0.cost - a.0.cost),
+            "errors": b.0.errors - a.0.errors,
+        },
+        "steps_added": added,
+        "steps_gone": gone,
+        "steps_in_both": changed,
+    });
+    if a.0.root != b.0.root {
+        answer["warning"] = json!(format!(
+            "the runs have different roots ({:?} and {:?}): they may not be the same agent",
+            a.0.root, b.0.root
+        ));
+    }
+    answer
+}

@@ -1,0 +1,313 @@
+//! `otel-genai mcp`: the trace store as Model Context Protocol tools, over stdio (what
+//! Claude Code, Cursor and VS Code start) or streamable HTTP (`--http`).
+//!
+//! Every answer is JSON (structured content, and the same as text), bounded in size. An
+//! unknown trace id or a bad argument is an MCP error (`invalid_params`) that says what is
+//! wrong and what to do.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{ErrorData, ServerHandler, ServiceExt as _, tool, tool_handler, tool_router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::analysis::{self, GroupBy, TraceLimits};
+use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, now_ns};
+
+const INSTRUCTIONS: &str = "Traces of GenAI code (LLM calls, agent runs, tool calls) recorded with OpenTelemetry \
+and stored locally by `otel-genai serve`. Start with list_traces (newest first) or find_errors; read one run with \
+get_trace; see where tokens, money and time go with usage_summary; check a code change with compare_runs on a run \
+before and a run after it. Trace ids may be shortened to their first 8 or more hex digits.";
+
+/// The MCP server: a read-only view of the store.
+#[derive(Clone)]
+pub struct Traces {
+    reader: Arc<Mutex<Reader>>,
+    tool_router: ToolRouter<Self>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct ListTracesArgs {
+    /// Only traces of this service (its `service.name`).
+    pub service: Option<String>,
+    /// Only traces whose root span, or an agent, workflow or tool that ran in them, has this name (e.g. `research-agent`).
+    pub name: Option<String>,
+    /// Only traces in which a span failed.
+    pub errors_only: Option<bool>,
+    /// Only traces that started within this long ago: `30m`, `2h`, `7d`.
+    pub since: Option<String>,
+    /// Only traces that took at least this long: `500ms`, `2s`.
+    pub min_duration: Option<String>,
+    /// How many traces, newest first (default 20, at most 200).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct GetTraceArgs {
+    /// The trace id (32 hex digits), or its first 8 or more.
+    pub trace_id: String,
+    /// Include captured prompts, answers and tool arguments/results, where the application captured them (default false).
+    pub include_content: Option<bool>,
+    /// Include every attribute of every span (default false: the ones that matter are already summarised).
+    pub include_attributes: Option<bool>,
+    /// The most spans to return (default 200, at most 2000); the rest is counted in `truncated`.
+    pub max_spans: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct FindErrorsArgs {
+    /// How far back to look: `30m`, `2h`, `7d` (default `24h`).
+    pub since: Option<String>,
+    /// Only this service.
+    pub service: Option<String>,
+    /// How many groups, the most frequent first (default 10).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct UsageSummaryArgs {
+    /// What to group by: `model` (default), `agent`, `tool` or `service`.
+    pub group_by: Option<GroupBy>,
+    /// How far back to look: `30m`, `2h`, `7d` (default `24h`).
+    pub since: Option<String>,
+    /// Only this service.
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct CompareRunsArgs {
+    /// The earlier run (e.g. before a code change): a trace id or its first 8 or more hex digits.
+    pub before: String,
+    /// The later run (e.g. after the change).
+    pub after: String,
+}
+
+fn invalid(message: impl Into<String>) -> ErrorData {
+    ErrorData::invalid_params(message.into(), None)
+}
+
+fn internal(error: impl std::fmt::Display) -> ErrorData {
+    ErrorData::internal_error(format!("cannot read the trace store: {error}"), None)
+}
+
+fn since_ns(argument: &str, value: Option<&str>, default: Option<&str>) -> Result<Option<i64>, ErrorData> {
+    let Some(text) = value.or(default) else { return Ok(None) };
+    let age = crate::report::parse_duration(text).map_err(|e| invalid(format!("{argument}: {e}")))?;
+    Ok(Some(now_ns().saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX))))
+}
+
+fn answer(value: Value) -> CallToolResult {
+    CallToolResult::structured(value)
+}
+
+impl Traces {
+    fn read<T>(&self, f: impl FnOnce(&Reader) -> Result<T, ErrorData>) -> Result<T, ErrorData> {
+        let reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&reader)
+    }
+
+    fn resolve(reader: &Reader, argument: &str, id: &str) -> Result<String, ErrorData> {
+        reader.resolve(id).map_err(|error| match error {
+            LookupError::Store(e) => internal(e),
+            LookupError::Unknown(_) => invalid(format!(
+                "{argument}: {error}; list_traces shows the trace ids there are (old traces are removed by retention)"
+            )),
+            other => invalid(format!("{argument}: {other}")),
+        })
+    }
+}
+
+#[tool_router]
+impl Traces {
+    pub fn new(reader: Reader) -> Traces {
+        Traces { reader: Arc::new(Mutex::new(reader)), tool_router: Self::tool_router() }
+    }
+
+    #[tool(
+        description = "List recent traces (one per agent run or request), newest first: trace id, service, root span, \
+        start time (UTC), duration, span count, input/output tokens, cost in USD, number of failed spans, and whether \
+        the root span has arrived. Filter by service, by root/agent/tool name, to failed runs only, by age and by minimum duration.",
+        annotations(read_only_hint = true)
+    )]
+    fn list_traces(&self, Parameters(args): Parameters<ListTracesArgs>) -> Result<CallToolResult, ErrorData> {
+        let limit = args.limit.unwrap_or(20);
+        if limit == 0 || limit > 200 {
+            return Err(invalid(format!("limit: {limit} is out of range: give 1 to 200")));
+        }
+        let min_duration_ns = match args.min_duration.as_deref() {
+            Some(text) => Some(
+                crate::report::parse_duration(text)
+                    .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+                    .map_err(|e| invalid(format!("min_duration: {e}")))?,
+            ),
+            None => None,
+        };
+        let filter = TraceFilter {
+            service: args.service,
+            name: args.name,
+            errors_only: args.errors_only.unwrap_or(false),
+            since_ns: since_ns("since", args.since.as_deref(), None)?,
+            min_duration_ns,
+            received_after_ns: None,
+            limit: limit as usize,
+        };
+        let traces = self.read(|reader| reader.traces(&filter).map_err(internal))?;
+        let rows: Vec<Value> = traces.iter().map(analysis::trace_summary).collect();
+        Ok(answer(json!({ "count": rows.len(), "traces": rows })))
+    }
+
+    #[tool(
+        description = "One trace as a tree of spans: for each span its name, operation, start offset and duration (ms), \
+        status and error (type and message), provider and models, tokens and cost (agents: totals of what ran inside), \
+        reasoning steps and other events, and its children. Captured content (prompts, answers, tool arguments and results) \
+        only with include_content and only where the application captured it. Large traces are cut to max_spans, marked in `truncated`.",
+        annotations(read_only_hint = true)
+    )]
+    fn get_trace(&self, Parameters(args): Parameters<GetTraceArgs>) -> Result<CallToolResult, ErrorData> {
+        let max_spans = args.max_spans.unwrap_or(200);
+        if max_spans == 0 || max_spans > 2000 {
+            return Err(invalid(format!("max_spans: {max_spans} is out of range: give 1 to 2000")));
+        }
+        let limits = TraceLimits {
+            content: args.include_content.unwrap_or(false),
+            attributes: args.include_attributes.unwrap_or(false),
+            max_spans: max_spans as usize,
+        };
+        self.read(|reader| {
+            let id = Self::resolve(reader, "trace_id", &args.trace_id)?;
+            let trace = reader.trace(&id).map_err(internal)?.ok_or_else(|| invalid(format!("no trace {id}")))?;
+            let spans = reader.spans(&id).map_err(internal)?;
+            let logs = reader.logs(&id).map_err(internal)?;
+            Ok(answer(analysis::trace_tree(&trace, &spans, &logs, limits)))
+        })
+    }
+
+    #[tool(
+        description = "Recent failures grouped by error type (`error.type`) and span name, the most frequent first: how many, \
+        when last seen, the services, and a sample trace id and error message to open with get_trace.",
+        annotations(read_only_hint = true)
+    )]
+    fn find_errors(&self, Parameters(args): Parameters<FindErrorsArgs>) -> Result<CallToolResult, ErrorData> {
+        let limit = args.limit.unwrap_or(10);
+        if limit == 0 || limit > 100 {
+            return Err(invalid(format!("limit: {limit} is out of range: give 1 to 100")));
+        }
+        let filter = SpanFilter {
+            since_ns: since_ns("since", args.since.as_deref(), Some("24h"))?,
+            errors_only: true,
+            service: args.service,
+        };
+        let spans = self.read(|reader| reader.spans_matching(&filter).map_err(internal))?;
+        Ok(answer(analysis::errors(&spans, limit as usize)))
+    }
+
+    #[tool(
+        description = "Where tokens, money and time go: for each model (or agent, tool, service) over a window, the number \
+        of calls and failures, input and output tokens, cost in USD, and p50/p95 latency in ms. Most expensive first.",
+        annotations(read_only_hint = true)
+    )]
+    fn usage_summary(&self, Parameters(args): Parameters<UsageSummaryArgs>) -> Result<CallToolResult, ErrorData> {
+        let by = args.group_by.unwrap_or(GroupBy::Model);
+        let filter = SpanFilter {
+            since_ns: since_ns("since", args.since.as_deref(), Some("24h"))?,
+            errors_only: false,
+            service: args.service,
+        };
+        let spans = self.read(|reader| reader.spans_matching(&filter).map_err(internal))?;
+        let mut summary = analysis::usage(&spans, by);
+        summary["group_by"] = serde_json::to_value(format!("{by:?}").to_lowercase()).unwrap_or_default();
+        Ok(answer(summary))
+    }
+
+    #[tool(
+        description = "Two runs of the same agent side by side, to check a code change: the steps (child spans) added or \
+        gone, each common step's count, time and errors before and after, and the differences in duration, tokens, cost \
+        and errors.",
+        annotations(read_only_hint = true)
+    )]
+    fn compare_runs(&self, Parameters(args): Parameters<CompareRunsArgs>) -> Result<CallToolResult, ErrorData> {
+        self.read(|reader| {
+            let before = Self::resolve(reader, "before", &args.before)?;
+            let after = Self::resolve(reader, "after", &args.after)?;
+            let load = |id: &str| -> Result<_, ErrorData> {
+                let trace = reader.trace(id).map_err(internal)?.ok_or_else(|| invalid(format!("no trace {id}")))?;
+                Ok((trace, reader.spans(id).map_err(internal)?))
+            };
+            let (a, b) = (load(&before)?, load(&after)?);
+            Ok(answer(analysis::compare((&a.0, &a.1), (&b.0, &b.1))))
+        })
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for Traces {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("otel-genai", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
+    }
+}
+
+/// Serves over stdio until the client goes, or over streamable HTTP at `address` (`/mcp`).
+pub async fn run(path: PathBuf, http: Option<String>) -> Result<(), String> {
+    let open = || Reader::open(&path).map_err(|e| e.to_string());
+    match http {
+        None => {
+            let server = Traces::new(open()?)
+                .serve(rmcp::transport::stdio())
+                .await
+                .map_err(|e| format!("MCP over stdio: {e}"))?;
+            server.waiting().await.map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        Some(address) => serve_http(&path, &address).await,
+    }
+}
+
+async fn serve_http(path: &std::path::Path, address: &str) -> Result<(), String> {
+    use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+    use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+
+    Reader::open(path).map_err(|e| e.to_string())?;
+    let path = path.to_owned();
+    let service = StreamableHttpService::new(
+        move || Reader::open(&path).map(Traces::new).map_err(std::io::Error::other),
+        Arc::new(LocalSessionManager::default()),
+        StreamableHttpServerConfig::default(),
+    );
+    let listener = crate::serve::bind(address, "MCP over HTTP", "--http").await?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    eprintln!("otel-genai: MCP server at http://{local}/mcp");
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => accepted.map_err(|e| e.to_string())?,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        let service = service.clone();
+        tokio::spawn(async move {
+            let handler = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                let service = service.clone();
+                async move {
+                    if request.uri().path() != "/mcp" {
+                        use http_body_util::BodyExt as _;
+                        let body =
+                            http_body_util::Full::new(hyper::body::Bytes::from_static(b"the MCP endpoint is /mcp"))
+                                .map_err(|never| match never {})
+                                .boxed();
+                        let mut response = hyper::Response::new(body);
+                        *response.status_mut() = hyper::StatusCode::NOT_FOUND;
+                        return Ok::<_, std::convert::Infallible>(response);
+                    }
+                    Ok(service.handle(request).await)
+                }
+            });
+            let _ = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), handler)
+                .await;
+        });
+    }
+}

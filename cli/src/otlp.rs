@@ -1,0 +1,289 @@
+//! What an OTLP export request holds, as the rows the store keeps: one per span, log record
+//! (event) and metric data point, with the attributes as JSON objects.
+
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
+use opentelemetry_proto::tonic::resource::v1::Resource;
+use serde_json::{Map, Value, json};
+
+/// A span, as stored.
+#[derive(Debug, Clone)]
+pub struct SpanRow {
+    pub trace_id: String,
+    pub span_id: String,
+    /// Empty for a root.
+    pub parent_id: String,
+    pub name: String,
+    /// 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer.
+    pub kind: i32,
+    pub start_ns: i64,
+    pub end_ns: i64,
+    /// 0 unset, 1 ok, 2 error.
+    pub status: i32,
+    pub status_message: String,
+    pub service: String,
+    pub scope: String,
+    pub attributes: Map<String, Value>,
+    /// `[{"name", "time_ns", "attributes"}]`.
+    pub events: Vec<Value>,
+    /// `[{"trace_id", "span_id", "attributes"}]`.
+    pub links: Vec<Value>,
+    pub resource: Map<String, Value>,
+}
+
+/// A log record: for GenAI code, an event of the conventions.
+#[derive(Debug, Clone)]
+pub struct LogRow {
+    pub time_ns: i64,
+    pub trace_id: String,
+    pub span_id: String,
+    pub severity: i32,
+    pub severity_text: String,
+    pub event_name: String,
+    pub body: Value,
+    pub attributes: Map<String, Value>,
+    pub service: String,
+    pub scope: String,
+}
+
+/// One data point of a metric.
+#[derive(Debug, Clone)]
+pub struct PointRow {
+    pub time_ns: i64,
+    pub start_ns: i64,
+    pub service: String,
+    pub scope: String,
+    pub name: String,
+    pub unit: String,
+    /// `gauge`, `sum`, `histogram`, `exponential_histogram` or `summary`.
+    pub kind: &'static str,
+    pub attributes: Map<String, Value>,
+    /// A number, or for histograms `{"count", "sum", "min", "max", "bounds", "counts"}`.
+    pub value: Value,
+}
+
+/// The rows of one request, and what was refused (with why).
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub spans: Vec<SpanRow>,
+    pub logs: Vec<LogRow>,
+    pub points: Vec<PointRow>,
+    pub rejected: u64,
+    pub rejected_why: Option<String>,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.spans.len() + self.logs.len() + self.points.len()
+    }
+
+    fn reject(&mut self, why: String) {
+        self.rejected += 1;
+        self.rejected_why.get_or_insert(why);
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn nanos(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// An attribute value as JSON: strings, booleans, integers and doubles as themselves (a
+/// double keeps its fraction, so it reads back as a double), arrays as arrays, maps as
+/// objects, bytes as hex.
+pub fn any_value(value: &AnyValue) -> Value {
+    match &value.value {
+        None => Value::Null,
+        Some(any_value::Value::StringValue(s)) => Value::String(s.clone()),
+        Some(any_value::Value::BoolValue(b)) => Value::Bool(*b),
+        Some(any_value::Value::IntValue(i)) => json!(i),
+        Some(any_value::Value::DoubleValue(d)) => serde_json::Number::from_f64(*d).map_or(Value::Null, Value::Number),
+        Some(any_value::Value::ArrayValue(array)) => Value::Array(array.values.iter().map(any_value).collect()),
+        Some(any_value::Value::KvlistValue(list)) => Value::Object(attributes(&list.values)),
+        Some(any_value::Value::BytesValue(bytes)) => Value::String(hex(bytes)),
+        #[allow(unreachable_patterns)]
+        Some(_) => Value::Null,
+    }
+}
+
+pub fn attributes(list: &[KeyValue]) -> Map<String, Value> {
+    list.iter().map(|kv| (kv.key.clone(), kv.value.as_ref().map_or(Value::Null, any_value))).collect()
+}
+
+fn resource_of(resource: Option<&Resource>) -> (Map<String, Value>, String) {
+    let attributes = resource.map(|r| attributes(&r.attributes)).unwrap_or_default();
+    let service = attributes.get("service.name").and_then(Value::as_str).unwrap_or("unknown_service").to_owned();
+    (attributes, service)
+}
+
+fn valid_id(bytes: &[u8], len: usize) -> bool {
+    bytes.len() == len && bytes.iter().any(|b| *b != 0)
+}
+
+pub fn spans(request: &ExportTraceServiceRequest) -> Rows {
+    let mut rows = Rows::default();
+    for resource_spans in &request.resource_spans {
+        let (resource, service) = resource_of(resource_spans.resource.as_ref());
+        for scope_spans in &resource_spans.scope_spans {
+            let scope = scope_spans.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+            for span in &scope_spans.spans {
+                if !valid_id(&span.trace_id, 16) || !valid_id(&span.span_id, 8) {
+                    rows.reject(format!(
+                        "span {:?}: trace id must be 16 bytes and span id 8, not all zero (got {} and {})",
+                        span.name,
+                        span.trace_id.len(),
+                        span.span_id.len()
+                    ));
+                    continue;
+                }
+                let parent_id =
+                    if valid_id(&span.parent_span_id, 8) { hex(&span.parent_span_id) } else { String::new() };
+                let status = span.status.as_ref();
+                rows.spans.push(SpanRow {
+                    trace_id: hex(&span.trace_id),
+                    span_id: hex(&span.span_id),
+                    parent_id,
+                    name: span.name.clone(),
+                    kind: span.kind,
+                    start_ns: nanos(span.start_time_unix_nano),
+                    end_ns: nanos(span.end_time_unix_nano.max(span.start_time_unix_nano)),
+                    status: status.map_or(0, |s| s.code),
+                    status_message: status.map(|s| s.message.clone()).unwrap_or_default(),
+                    service: service.clone(),
+                    scope: scope.clone(),
+                    attributes: attributes(&span.attributes),
+                    events: span
+                        .events
+                        .iter()
+                        .map(|e| {
+                            json!({
+                                "name": e.name,
+                                "time_ns": nanos(e.time_unix_nano),
+                                "attributes": attributes(&e.attributes),
+                            })
+                        })
+                        .collect(),
+                    links: span
+                        .links
+                        .iter()
+                        .map(|l| {
+                            json!({
+                                "trace_id": hex(&l.trace_id),
+                                "span_id": hex(&l.span_id),
+                                "attributes": attributes(&l.attributes),
+                            })
+                        })
+                        .collect(),
+                    resource: resource.clone(),
+                });
+            }
+        }
+    }
+    rows
+}
+
+pub fn logs(request: &ExportLogsServiceRequest) -> Rows {
+    let mut rows = Rows::default();
+    for resource_logs in &request.resource_logs {
+        let (_, service) = resource_of(resource_logs.resource.as_ref());
+        for scope_logs in &resource_logs.scope_logs {
+            let scope = scope_logs.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+            for record in &scope_logs.log_records {
+                let time =
+                    if record.time_unix_nano != 0 { record.time_unix_nano } else { record.observed_time_unix_nano };
+                rows.logs.push(LogRow {
+                    time_ns: nanos(time),
+                    trace_id: if valid_id(&record.trace_id, 16) { hex(&record.trace_id) } else { String::new() },
+                    span_id: if valid_id(&record.span_id, 8) { hex(&record.span_id) } else { String::new() },
+                    severity: record.severity_number,
+                    severity_text: record.severity_text.clone(),
+                    event_name: record.event_name.clone(),
+                    body: record.body.as_ref().map_or(Value::Null, any_value),
+                    attributes: attributes(&record.attributes),
+                    service: service.clone(),
+                    scope: scope.clone(),
+                });
+            }
+        }
+    }
+    rows
+}
+
+pub fn points(request: &ExportMetricsServiceRequest) -> Rows {
+    let mut rows = Rows::default();
+    for resource_metrics in &request.resource_metrics {
+        let (_, service) = resource_of(resource_metrics.resource.as_ref());
+        for scope_metrics in &resource_metrics.scope_metrics {
+            let scope = scope_metrics.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+            for metric in &scope_metrics.metrics {
+                let mut push = |kind, time: u64, start: u64, attrs: &[KeyValue], value: Value| {
+                    rows.points.push(PointRow {
+                        time_ns: nanos(time),
+                        start_ns: nanos(start),
+                        service: service.clone(),
+                        scope: scope.clone(),
+                        name: metric.name.clone(),
+                        unit: metric.unit.clone(),
+                        kind,
+                        attributes: attributes(attrs),
+                        value,
+                    })
+                };
+                let number = |value: &Option<number_data_point::Value>| match value {
+                    Some(number_data_point::Value::AsDouble(d)) => json!(d),
+                    Some(number_data_point::Value::AsInt(i)) => json!(i),
+                    None => Value::Null,
+                };
+                match &metric.data {
+                    Some(metric::Data::Gauge(gauge)) => {
+                        for p in &gauge.data_points {
+                            push("gauge", p.time_unix_nano, p.start_time_unix_nano, &p.attributes, number(&p.value));
+                        }
+                    }
+                    Some(metric::Data::Sum(sum)) => {
+                        for p in &sum.data_points {
+                            push("sum", p.time_unix_nano, p.start_time_unix_nano, &p.attributes, number(&p.value));
+                        }
+                    }
+                    Some(metric::Data::Histogram(histogram)) => {
+                        for p in &histogram.data_points {
+                            let value = json!({
+                                "count": p.count, "sum": p.sum, "min": p.min, "max": p.max,
+                                "bounds": p.explicit_bounds, "counts": p.bucket_counts,
+                            });
+                            push("histogram", p.time_unix_nano, p.start_time_unix_nano, &p.attributes, value);
+                        }
+                    }
+                    Some(metric::Data::ExponentialHistogram(histogram)) => {
+                        for p in &histogram.data_points {
+                            let value =
+                                json!({"count": p.count, "sum": p.sum, "min": p.min, "max": p.max, "scale": p.scale});
+                            push(
+                                "exponential_histogram",
+                                p.time_unix_nano,
+                                p.start_time_unix_nano,
+                                &p.attributes,
+                                value,
+                            );
+                        }
+                    }
+                    Some(metric::Data::Summary(summary)) => {
+                        for p in &summary.data_points {
+                            let value = json!({"count": p.count, "sum": p.sum});
+                            push("summary", p.time_unix_nano, p.start_time_unix_nano, &p.attributes, value);
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    rows
+}

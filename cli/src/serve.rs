@@ -1,0 +1,359 @@
+//! `otel-genai serve`: an OTLP receiver — gRPC and HTTP (protobuf or JSON), every signal —
+//! that answers each export only once what it carried is committed to the store.
+//!
+//! - A request the store cannot take now (its queue is full, or it is at its size limit) is
+//!   answered with OTLP's retryable status: gRPC `UNAVAILABLE`, HTTP 503 with `Retry-After`.
+//! - A request that cannot be decoded is answered with the protocol's error (gRPC
+//!   `INVALID_ARGUMENT`, HTTP 400 with a `google.rpc.Status`) and nothing of it is stored.
+//! - Spans with invalid ids are refused one by one through OTLP's partial success.
+//! - Both listeners accept gRPC and HTTP alike (HTTP/1.1 and HTTP/2), so an exporter set to
+//!   the wrong port still gets through.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{LogsService, LogsServiceServer};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsPartialSuccess, ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::{
+    MetricsService, MetricsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsPartialSuccess, ExportMetricsServiceRequest, ExportMetricsServiceResponse,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTracePartialSuccess, ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use tokio::net::TcpListener;
+use tonic::codegen::Service as _;
+
+use crate::otlp::{self, Rows};
+use crate::store::{StoreError, Writer};
+
+/// The largest request body taken (the SDKs' batches are far smaller).
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// What the receiver hands each request to.
+pub struct Ingest {
+    pub writer: Writer,
+}
+
+/// An OTLP signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Traces,
+    Metrics,
+    Logs,
+}
+
+/// What was stored of a request and what was refused.
+struct Outcome {
+    rejected: u64,
+    why: Option<String>,
+}
+
+impl Ingest {
+    async fn store(&self, rows: Rows) -> Result<Outcome, StoreError> {
+        let rejected = rows.rejected;
+        let why = rows.rejected_why.clone();
+        self.writer.write(rows).await?;
+        Ok(Outcome { rejected, why })
+    }
+
+    async fn traces(&self, request: &ExportTraceServiceRequest) -> Result<ExportTraceServiceResponse, StoreError> {
+        let outcome = self.store(otlp::spans(request)).await?;
+        Ok(ExportTraceServiceResponse {
+            partial_success: (outcome.rejected > 0).then(|| ExportTracePartialSuccess {
+                rejected_spans: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
+                error_message: outcome.why.unwrap_or_default(),
+            }),
+        })
+    }
+
+    async fn metrics(&self, request: &ExportMetricsServiceRequest) -> Result<ExportMetricsServiceResponse, StoreError> {
+        let outcome = self.store(otlp::points(request)).await?;
+        Ok(ExportMetricsServiceResponse {
+            partial_success: (outcome.rejected > 0).then(|| ExportMetricsPartialSuccess {
+                rejected_data_points: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
+                error_message: outcome.why.unwrap_or_default(),
+            }),
+        })
+    }
+
+    async fn logs(&self, request: &ExportLogsServiceRequest) -> Result<ExportLogsServiceResponse, StoreError> {
+        let outcome = self.store(otlp::logs(request)).await?;
+        Ok(ExportLogsServiceResponse {
+            partial_success: (outcome.rejected > 0).then(|| ExportLogsPartialSuccess {
+                rejected_log_records: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
+                error_message: outcome.why.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+/// Binds a listener, saying what it is for when the address is taken.
+pub async fn bind(address: &str, what: &str, flag: &str) -> Result<TcpListener, String> {
+    TcpListener::bind(address).await.map_err(|error| {
+        let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
+            format!(" (is a collector or another `otel-genai serve` running? choose another address with {flag})")
+        } else {
+            String::new()
+        };
+        format!("cannot listen on {address} for {what}: {error}{hint}")
+    })
+}
+
+/// Serves `listener` until `stop` says so; connections still open then get `grace` to finish.
+pub async fn run(
+    listener: TcpListener,
+    ingest: Arc<Ingest>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    grace: Duration,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of descriptors, say: wait and try again.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let ingest = ingest.clone();
+        let service = hyper::service::service_fn(move |request| answer(ingest.clone(), request));
+        let connection = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+}
+
+type Body = http_body_util::combinators::UnsyncBoxBody<Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+fn boxed<B>(body: B) -> Body
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    body.map_err(Into::into).boxed_unsync()
+}
+
+/// `google.rpc.Status`, the body of an OTLP/HTTP error.
+#[derive(Clone, PartialEq, prost::Message, serde::Serialize)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
+async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let path = request.uri().path().to_owned();
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = header("content-type");
+    if content_type.starts_with("application/grpc") {
+        let grpc = Grpc(ingest);
+        let response = if path.starts_with("/opentelemetry.proto.collector.trace.v1.TraceService/") {
+            TraceServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+        } else if path.starts_with("/opentelemetry.proto.collector.metrics.v1.MetricsService/") {
+            MetricsServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+        } else if path.starts_with("/opentelemetry.proto.collector.logs.v1.LogsService/") {
+            LogsServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+        } else {
+            return Ok(tonic::Status::unimplemented(format!("no OTLP service at {path}"))
+                .into_http::<Full<Bytes>>()
+                .map(boxed));
+        };
+        return Ok(match response {
+            Ok(response) => response.map(boxed),
+            Err(never) => match never {},
+        });
+    }
+    let json = content_type.starts_with("application/json");
+    let error = |code: StatusCode, grpc_code: tonic::Code, message: String| error(json, code, grpc_code, message);
+    let signal = match path.as_str() {
+        "/v1/traces" => Signal::Traces,
+        "/v1/metrics" => Signal::Metrics,
+        "/v1/logs" => Signal::Logs,
+        _ => {
+            return Ok(error(
+                StatusCode::NOT_FOUND,
+                tonic::Code::NotFound,
+                format!("no OTLP endpoint at {path}: use /v1/traces, /v1/metrics or /v1/logs"),
+            ));
+        }
+    };
+    if request.method() != hyper::Method::POST {
+        return Ok(error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            tonic::Code::InvalidArgument,
+            format!("{} {path}: OTLP/HTTP takes POST", request.method()),
+        ));
+    }
+    if !json && !content_type.starts_with("application/x-protobuf") {
+        return Ok(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            tonic::Code::InvalidArgument,
+            format!("content-type {content_type:?}: expected application/x-protobuf or application/json"),
+        ));
+    }
+    let encoding = header("content-encoding");
+    if !encoding.is_empty() && encoding != "identity" {
+        return Ok(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            tonic::Code::InvalidArgument,
+            format!("content-encoding {encoding:?} is not supported: send uncompressed"),
+        ));
+    }
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(reason) => {
+            let too_large = reason.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            return Ok(if too_large {
+                error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    tonic::Code::InvalidArgument,
+                    format!("the body is over {MAX_BODY} bytes: export smaller batches"),
+                )
+            } else {
+                error(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, format!("cannot read the body: {reason}"))
+            });
+        }
+    };
+    let stored = match signal {
+        Signal::Traces => match decode::<ExportTraceServiceRequest>(json, &body) {
+            Ok(request) => ingest.traces(&request).await.map(|r| Ok(reply(json, &r))),
+            Err(reason) => Ok(Err(reason)),
+        },
+        Signal::Metrics => match decode::<ExportMetricsServiceRequest>(json, &body) {
+            Ok(request) => ingest.metrics(&request).await.map(|r| Ok(reply(json, &r))),
+            Err(reason) => Ok(Err(reason)),
+        },
+        Signal::Logs => match decode::<ExportLogsServiceRequest>(json, &body) {
+            Ok(request) => ingest.logs(&request).await.map(|r| Ok(reply(json, &r))),
+            Err(reason) => Ok(Err(reason)),
+        },
+    };
+    Ok(match stored {
+        Ok(Ok(response)) => response,
+        Ok(Err(reason)) => error(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, reason),
+        Err(store) => {
+            let mut response =
+                error(StatusCode::SERVICE_UNAVAILABLE, tonic::Code::Unavailable, format!("{store}; retry later"));
+            response.headers_mut().insert("retry-after", http::HeaderValue::from_static("1"));
+            response
+        }
+    })
+}
+
+fn decode<T: prost::Message + Default + serde::de::DeserializeOwned>(json: bool, body: &[u8]) -> Result<T, String> {
+    if json {
+        serde_json::from_slice(body).map_err(|e| format!("the body is not an OTLP/JSON export request: {e}"))
+    } else {
+        T::decode(body).map_err(|e| format!("the body is not an OTLP/protobuf export request: {e}"))
+    }
+}
+
+fn reply<T: prost::Message + serde::Serialize>(json: bool, message: &T) -> Response<Body> {
+    let (content_type, bytes) = if json {
+        ("application/json", serde_json::to_vec(message).unwrap_or_else(|_| b"{}".to_vec()))
+    } else {
+        ("application/x-protobuf", prost::Message::encode_to_vec(message))
+    };
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", content_type)
+        .body(boxed(Full::new(Bytes::from(bytes))))
+        .unwrap_or_else(|_| Response::new(boxed(Full::new(Bytes::new()))))
+}
+
+fn error(json: bool, status: StatusCode, code: tonic::Code, message: String) -> Response<Body> {
+    let body = RpcStatus { code: code as i32, message };
+    let mut response = reply(json, &body);
+    *response.status_mut() = status;
+    response
+}
+
+/// The gRPC services, over the same ingest.
+#[derive(Clone)]
+struct Grpc(Arc<Ingest>);
+
+fn grpc_status(error: StoreError) -> tonic::Status {
+    tonic::Status::unavailable(format!("{error}; retry later"))
+}
+
+#[tonic::async_trait]
+impl TraceService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        self.0.traces(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+    }
+}
+
+#[tonic::async_trait]
+impl MetricsService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        self.0.metrics(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+    }
+}
+
+#[tonic::async_trait]
+impl LogsService for Grpc {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportLogsServiceRequest>,
+    ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
+        self.0.logs(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+    }
+}
+
+/// Progress while serving: a line every `every` when something was stored since the last.
+pub async fn report_progress(ingest: Arc<Ingest>, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let totals = ingest.writer.totals.clone();
+    let mut last = (0, 0, 0);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let now = (
+            totals.spans.load(Ordering::Relaxed),
+            totals.logs.load(Ordering::Relaxed),
+            totals.points.load(Ordering::Relaxed),
+        );
+        if now != last {
+            eprintln!(
+                "otel-genai: stored {} spans, {} events, {} metric points in the last {}s ({} spans in all)",
+                now.0 - last.0,
+                now.1 - last.1,
+                now.2 - last.2,
+                every.as_secs(),
+                now.0
+            );
+            last = now;
+        }
+    }
+}

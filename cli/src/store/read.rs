@@ -1,0 +1,268 @@
+//! Reading the store: recent traces with their summaries, a trace's spans and events, and
+//! the spans of a window for the error and usage reports. Readers never block the writer
+//! (WAL), and may run in other processes.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OpenFlags, Row};
+use serde_json::{Map, Value};
+
+use super::StoreError;
+use crate::otlp::{LogRow, SpanRow};
+
+/// A trace at a glance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TraceSummary {
+    pub trace_id: String,
+    pub service: String,
+    /// The root span's name (`invoke_agent research-agent`).
+    pub root: String,
+    /// Whether the root span has arrived.
+    pub complete: bool,
+    pub start_ns: i64,
+    pub duration_ns: i64,
+    pub spans: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost: f64,
+    pub errors: i64,
+    #[serde(skip)]
+    pub received_ns: i64,
+}
+
+/// Which traces [`Reader::traces`] returns, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct TraceFilter {
+    pub service: Option<String>,
+    /// The root span's name, or the name of an agent, workflow or tool that ran in it.
+    pub name: Option<String>,
+    pub errors_only: bool,
+    pub since_ns: Option<i64>,
+    pub min_duration_ns: Option<i64>,
+    /// Only traces written after this (the `received_ns` of an earlier summary).
+    pub received_after_ns: Option<i64>,
+    pub limit: usize,
+}
+
+/// Which spans [`Reader::spans_matching`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct SpanFilter {
+    pub since_ns: Option<i64>,
+    pub errors_only: bool,
+    pub service: Option<String>,
+}
+
+/// A read-only view of the store.
+pub struct Reader {
+    connection: Connection,
+}
+
+/// A trace id, or a prefix of one, that names no trace or more than one.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum LookupError {
+    #[error("no trace {0} in the store")]
+    Unknown(String),
+    #[error("{0:?} is not a trace id: expected 32 hex digits (or at least 4 of its first)")]
+    Malformed(String),
+    #[error("{prefix:?} starts {count} trace ids ({examples}): give more digits")]
+    Ambiguous { prefix: String, count: usize, examples: String },
+    #[error("{0}")]
+    Store(String),
+}
+
+const SUMMARY_COLUMNS: &str =
+    "trace_id, service, root_name, complete, start_ns, end_ns - start_ns, spans, input_tokens,
+    output_tokens, cost, errors, received_ns";
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<TraceSummary> {
+    Ok(TraceSummary {
+        trace_id: row.get(0)?,
+        service: row.get(1)?,
+        root: row.get(2)?,
+        complete: row.get(3)?,
+        start_ns: row.get(4)?,
+        duration_ns: row.get(5)?,
+        spans: row.get(6)?,
+        input_tokens: row.get(7)?,
+        output_tokens: row.get(8)?,
+        cost: row.get(9)?,
+        errors: row.get(10)?,
+        received_ns: row.get(11)?,
+    })
+}
+
+fn object(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn array(text: &str) -> Vec<Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+const SPAN_COLUMNS: &str = "trace_id, span_id, parent_id, name, kind, start_ns, end_ns, status, status_message,
+    service, scope, attributes, events, links, resource";
+
+fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
+    Ok(SpanRow {
+        trace_id: row.get(0)?,
+        span_id: row.get(1)?,
+        parent_id: row.get(2)?,
+        name: row.get(3)?,
+        kind: row.get(4)?,
+        start_ns: row.get(5)?,
+        end_ns: row.get(6)?,
+        status: row.get(7)?,
+        status_message: row.get(8)?,
+        service: row.get(9)?,
+        scope: row.get(10)?,
+        attributes: object(&row.get::<_, String>(11)?),
+        events: array(&row.get::<_, String>(12)?),
+        links: array(&row.get::<_, String>(13)?),
+        resource: object(&row.get::<_, String>(14)?),
+    })
+}
+
+impl Reader {
+    /// Opens an existing store; a missing file is an error that says how to make one.
+    pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let fail = |reason: String| StoreError::Open { path: path.display().to_string(), reason };
+        if !path.exists() {
+            return Err(fail("there is no such file: `otel-genai serve` creates it when it starts".to_owned()));
+        }
+        let connection =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| fail(e.to_string()))?;
+        connection.busy_timeout(Duration::from_secs(5)).map_err(|e| fail(e.to_string()))?;
+        connection
+            .query_row("SELECT COUNT(*) FROM traces LIMIT 1", [], |_| Ok(()))
+            .map_err(|e| fail(format!("not an otel-genai trace store ({e})")))?;
+        Ok(Reader { connection })
+    }
+
+    /// Traces, newest first.
+    pub fn traces(&self, filter: &TraceFilter) -> rusqlite::Result<Vec<TraceSummary>> {
+        let mut conditions = vec!["1 = 1".to_owned()];
+        let mut values: Vec<SqlValue> = Vec::new();
+        let mut bind = |value: SqlValue| {
+            values.push(value);
+            format!("?{}", values.len())
+        };
+        if let Some(service) = &filter.service {
+            conditions.push(format!("t.service = {}", bind(service.clone().into())));
+        }
+        if let Some(name) = &filter.name {
+            let n = bind(name.clone().into());
+            conditions.push(format!(
+                "(t.root_name = {n} OR t.root_name LIKE '% ' || {n} OR EXISTS (SELECT 1 FROM spans s WHERE
+                  s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n} OR s.name = {n})))"
+            ));
+        }
+        if filter.errors_only {
+            conditions.push("t.errors > 0".to_owned());
+        }
+        if let Some(since) = filter.since_ns {
+            conditions.push(format!("t.start_ns >= {}", bind(since.into())));
+        }
+        if let Some(min) = filter.min_duration_ns {
+            conditions.push(format!("t.end_ns - t.start_ns >= {}", bind(min.into())));
+        }
+        if let Some(after) = filter.received_after_ns {
+            conditions.push(format!("t.received_ns > {}", bind(after.into())));
+        }
+        let limit = bind(i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX).into());
+        let order = if filter.received_after_ns.is_some() { "t.received_ns" } else { "t.start_ns DESC" };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM traces t WHERE {} ORDER BY {order} LIMIT {limit}",
+            conditions.join(" AND ")
+        );
+        let mut statement = self.connection.prepare(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), summary)?;
+        rows.collect()
+    }
+
+    /// The summary of one trace.
+    pub fn trace(&self, trace_id: &str) -> rusqlite::Result<Option<TraceSummary>> {
+        let mut statement =
+            self.connection.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM traces WHERE trace_id = ?1"))?;
+        let mut rows = statement.query_map([trace_id], summary)?;
+        rows.next().transpose()
+    }
+
+    /// The full trace id a trace id or a unique prefix of one names.
+    pub fn resolve(&self, id: &str) -> Result<String, LookupError> {
+        let id = id.trim().to_ascii_lowercase();
+        if id.len() < 4 || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(LookupError::Malformed(id));
+        }
+        let store = |e: rusqlite::Error| LookupError::Store(e.to_string());
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT trace_id FROM traces WHERE trace_id >= ?1 AND trace_id < ?1 || 'g' LIMIT 4")
+            .map_err(store)?;
+        let found: Vec<String> =
+            statement.query_map([&id], |row| row.get(0)).map_err(store)?.collect::<Result<_, _>>().map_err(store)?;
+        match found.as_slice() {
+            [] => Err(LookupError::Unknown(id)),
+            [one] => Ok(one.clone()),
+            many => Err(LookupError::Ambiguous {
+                prefix: id,
+                count: many.len(),
+                examples: many.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            }),
+        }
+    }
+
+    /// A trace's spans, in start order.
+    pub fn spans(&self, trace_id: &str) -> rusqlite::Result<Vec<SpanRow>> {
+        let mut statement = self
+            .connection
+            .prepare_cached(&format!("SELECT {SPAN_COLUMNS} FROM spans WHERE trace_id = ?1 ORDER BY start_ns"))?;
+        let rows = statement.query_map([trace_id], span)?;
+        rows.collect()
+    }
+
+    /// Spans across traces, oldest first.
+    pub fn spans_matching(&self, filter: &SpanFilter) -> rusqlite::Result<Vec<SpanRow>> {
+        let mut conditions = vec!["1 = 1".to_owned()];
+        let mut values: Vec<SqlValue> = Vec::new();
+        if let Some(since) = filter.since_ns {
+            values.push(since.into());
+            conditions.push(format!("start_ns >= ?{}", values.len()));
+        }
+        if let Some(service) = &filter.service {
+            values.push(service.clone().into());
+            conditions.push(format!("service = ?{}", values.len()));
+        }
+        if filter.errors_only {
+            conditions.push("status = 2".to_owned());
+        }
+        let sql = format!("SELECT {SPAN_COLUMNS} FROM spans WHERE {} ORDER BY start_ns", conditions.join(" AND "));
+        let mut statement = self.connection.prepare(&sql)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(values), span)?;
+        rows.collect()
+    }
+
+    /// The log records (events) of a trace, in time order.
+    pub fn logs(&self, trace_id: &str) -> rusqlite::Result<Vec<LogRow>> {
+        let mut statement = self.connection.prepare_cached(
+            "SELECT time_ns, trace_id, span_id, severity, severity_text, event_name, body, attributes, service, scope
+             FROM logs WHERE trace_id = ?1 ORDER BY time_ns",
+        )?;
+        let rows = statement.query_map([trace_id], |row| {
+            Ok(LogRow {
+                time_ns: row.get(0)?,
+                trace_id: row.get(1)?,
+                span_id: row.get(2)?,
+                severity: row.get(3)?,
+                severity_text: row.get(4)?,
+                event_name: row.get(5)?,
+                body: serde_json::from_str(&row.get::<_, String>(6)?).unwrap_or(Value::Null),
+                attributes: object(&row.get::<_, String>(7)?),
+                service: row.get(8)?,
+                scope: row.get(9)?,
+            })
+        })?;
+        rows.collect()
+    }
+}

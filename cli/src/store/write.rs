@@ -1,0 +1,425 @@
+//! The one thread that writes: it takes the requests waiting, stores each under a savepoint of
+//! one transaction (a request that cannot be stored leaves nothing behind and the others
+//! still commit), commits with a sync, and only then answers each request. Retention runs on
+//! the same thread between commits.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, ErrorCode, params};
+use serde_json::Value;
+
+use super::{CONTAINERS, StoreError, open_for_writing};
+use crate::otlp::Rows;
+
+/// How the writer keeps the store.
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// The file; `None` keeps everything in memory.
+    pub path: Option<PathBuf>,
+    /// Data older than this is deleted.
+    pub retention: Duration,
+    /// The largest the data may grow (bytes): the oldest traces go first.
+    pub max_size: u64,
+    /// Rows accepted but not yet written, at most; beyond, requests are answered "busy".
+    pub max_pending: usize,
+}
+
+/// What one request left in the store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub spans: u64,
+    pub logs: u64,
+    pub points: u64,
+}
+
+/// Counts since start, for the progress lines and the summary.
+#[derive(Debug, Default)]
+pub struct Totals {
+    pub spans: AtomicU64,
+    pub logs: AtomicU64,
+    pub points: AtomicU64,
+    pub commits: AtomicU64,
+    pub refused_busy: AtomicU64,
+    pub failed: AtomicU64,
+    pub evicted_traces: AtomicU64,
+}
+
+struct Job {
+    rows: Rows,
+    done: tokio::sync::oneshot::Sender<Result<Stored, StoreError>>,
+}
+
+/// The writing end of the store.
+pub struct Writer {
+    jobs: Option<SyncSender<Job>>,
+    pending: Arc<AtomicUsize>,
+    max_pending: usize,
+    pub totals: Arc<Totals>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Requests taken into one transaction, at most (by rows).
+const BATCH_ROWS: usize = 20_000;
+/// How often retention runs when nothing arrives.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(10);
+
+impl Writer {
+    /// Opens the store and starts the writing thread.
+    pub fn start(options: WriterOptions) -> Result<Writer, StoreError> {
+        let connection = open_for_writing(options.path.as_deref())?;
+        let page_size = connection
+            .query_row("PRAGMA page_size", [], |row| row.get::<_, i64>(0))
+            .map_or(4096, |n| n.max(512) as u64);
+        let max_pages = (options.max_size / page_size).max(16);
+        connection
+            .execute_batch(&format!("PRAGMA max_page_count = {max_pages}"))
+            .map_err(|e| StoreError::Write(e.to_string()))?;
+        let (jobs, received) = std::sync::mpsc::sync_channel::<Job>(4096);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let totals = Arc::new(Totals::default());
+        let mut state = WriterThread {
+            connection,
+            pending: pending.clone(),
+            totals: totals.clone(),
+            retention: options.retention,
+            max_size: options.max_size,
+            page_size,
+            last_maintenance: Instant::now(),
+        };
+        state.maintain();
+        let thread = std::thread::Builder::new()
+            .name("otel-genai-store".to_owned())
+            .spawn(move || state.run(received))
+            .map_err(|e| StoreError::Write(e.to_string()))?;
+        Ok(Writer {
+            jobs: Some(jobs),
+            pending,
+            max_pending: options.max_pending,
+            totals,
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Stores `rows`; returns once they are committed (or could not be).
+    pub async fn write(&self, rows: Rows) -> Result<Stored, StoreError> {
+        let count = rows.len();
+        if count == 0 {
+            return Ok(Stored::default());
+        }
+        let waiting = self.pending.fetch_add(count, Ordering::AcqRel);
+        if waiting > 0 && waiting + count > self.max_pending {
+            self.pending.fetch_sub(count, Ordering::AcqRel);
+            self.totals.refused_busy.fetch_add(1, Ordering::Relaxed);
+            return Err(StoreError::Busy { pending: waiting });
+        }
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let jobs = self.jobs.as_ref().ok_or(StoreError::Stopped)?;
+        match jobs.try_send(Job { rows, done }) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                self.pending.fetch_sub(count, Ordering::AcqRel);
+                self.totals.refused_busy.fetch_add(1, Ordering::Relaxed);
+                return Err(StoreError::Busy { pending: waiting });
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                self.pending.fetch_sub(count, Ordering::AcqRel);
+                return Err(StoreError::Stopped);
+            }
+        }
+        answer.await.unwrap_or(Err(StoreError::Stopped))
+    }
+
+    /// Writes what is queued and stops the thread.
+    pub fn stop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+struct WriterThread {
+    connection: Connection,
+    pending: Arc<AtomicUsize>,
+    totals: Arc<Totals>,
+    retention: Duration,
+    max_size: u64,
+    page_size: u64,
+    last_maintenance: Instant,
+}
+
+pub fn now_ns() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+impl WriterThread {
+    fn run(&mut self, jobs: Receiver<Job>) {
+        loop {
+            let first = match jobs.recv_timeout(MAINTENANCE_EVERY) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    self.maintain();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            let mut rows = first.rows.len();
+            let mut batch = vec![first];
+            while rows < BATCH_ROWS {
+                match jobs.try_recv() {
+                    Ok(job) => {
+                        rows += job.rows.len();
+                        batch.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            self.commit(batch);
+            self.pending.fetch_sub(rows, Ordering::AcqRel);
+            if self.last_maintenance.elapsed() >= MAINTENANCE_EVERY || self.used_bytes() > self.max_size / 10 * 9 {
+                self.maintain();
+            }
+        }
+        let _ = self.connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    fn commit(&mut self, batch: Vec<Job>) {
+        let received = now_ns();
+        let mut results: Vec<Result<Stored, StoreError>> = Vec::with_capacity(batch.len());
+        let mut traces: Vec<&str> = Vec::new();
+        let max_size = self.max_size;
+        let classify = |error: &rusqlite::Error| classify(error, max_size);
+        let outcome = (|| -> rusqlite::Result<()> {
+            let mut transaction = self.connection.transaction()?;
+            for job in &batch {
+                let savepoint = transaction.savepoint()?;
+                match insert(&savepoint, &job.rows, received) {
+                    Ok(stored) => {
+                        savepoint.commit()?;
+                        traces.extend(job.rows.spans.iter().map(|s| s.trace_id.as_str()));
+                        results.push(Ok(stored));
+                    }
+                    Err(error) => {
+                        drop(savepoint);
+                        results.push(Err(classify(&error)));
+                    }
+                }
+            }
+            traces.sort_unstable();
+            traces.dedup();
+            let mut summarise = transaction.prepare_cached(&SUMMARY)?;
+            for trace in &traces {
+                summarise.execute(params![trace, received])?;
+            }
+            drop(summarise);
+            transaction.commit()
+        })();
+        if let Err(error) = outcome {
+            let failure = classify(&error);
+            results = batch.iter().map(|_| Err(clone_error(&failure))).collect();
+        }
+        self.totals.commits.fetch_add(1, Ordering::Relaxed);
+        for (job, result) in batch.into_iter().zip(results) {
+            match &result {
+                Ok(stored) => {
+                    self.totals.spans.fetch_add(stored.spans, Ordering::Relaxed);
+                    self.totals.logs.fetch_add(stored.logs, Ordering::Relaxed);
+                    self.totals.points.fetch_add(stored.points, Ordering::Relaxed);
+                }
+                Err(_) => {
+                    self.totals.failed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            let _ = job.done.send(result);
+        }
+    }
+
+    fn used_bytes(&self) -> u64 {
+        let pages = |pragma: &str| -> u64 {
+            self.connection.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get::<_, i64>(0)).unwrap_or(0).max(0)
+                as u64
+        };
+        pages("page_count").saturating_sub(pages("freelist_count")) * self.page_size
+    }
+
+    /// Deletes what is older than the retention, then the oldest traces while the data is
+    /// above 80% of the size limit.
+    fn maintain(&mut self) {
+        self.last_maintenance = Instant::now();
+        let cutoff = now_ns().saturating_sub(i64::try_from(self.retention.as_nanos()).unwrap_or(i64::MAX));
+        let _ = self.delete_before(cutoff);
+        while self.used_bytes() > self.max_size / 10 * 8 {
+            // The oldest tenth of the traces, and the events and points as old.
+            let count: i64 = self.connection.query_row("SELECT COUNT(*) FROM traces", [], |r| r.get(0)).unwrap_or(0);
+            if count == 0 {
+                let oldest_log: Option<i64> =
+                    self.connection.query_row("SELECT MAX(time_ns) FROM logs", [], |r| r.get(0)).unwrap_or(None);
+                let _ = self.delete_before(oldest_log.unwrap_or(i64::MAX).saturating_add(1));
+                break;
+            }
+            let boundary: Option<i64> = self
+                .connection
+                .query_row(
+                    "SELECT start_ns FROM traces ORDER BY start_ns LIMIT 1 OFFSET ?1",
+                    [(count / 10).max(1) - 1],
+                    |r| r.get(0),
+                )
+                .unwrap_or(None);
+            let Some(boundary) = boundary else { break };
+            if self.delete_traces_started_by(boundary).unwrap_or(0) == 0 {
+                break;
+            }
+        }
+    }
+
+    fn delete_before(&mut self, cutoff: i64) -> rusqlite::Result<()> {
+        let transaction = self.connection.transaction()?;
+        transaction
+            .execute("DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE end_ns < ?1)", [cutoff])?;
+        let traces = transaction.execute("DELETE FROM traces WHERE end_ns < ?1", [cutoff])?;
+        transaction.execute("DELETE FROM logs WHERE time_ns < ?1", [cutoff])?;
+        transaction.execute("DELETE FROM points WHERE time_ns < ?1", [cutoff])?;
+        transaction.commit()?;
+        self.totals.evicted_traces.fetch_add(traces as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn delete_traces_started_by(&mut self, boundary: i64) -> rusqlite::Result<usize> {
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE start_ns <= ?1)",
+            [boundary],
+        )?;
+        let traces = transaction.execute("DELETE FROM traces WHERE start_ns <= ?1", [boundary])?;
+        transaction.execute("DELETE FROM logs WHERE time_ns <= ?1", [boundary])?;
+        transaction.execute("DELETE FROM points WHERE time_ns <= ?1", [boundary])?;
+        transaction.commit()?;
+        self.totals.evicted_traces.fetch_add(traces as u64, Ordering::Relaxed);
+        Ok(traces)
+    }
+}
+
+fn classify(error: &rusqlite::Error, max_size: u64) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::Full { limit: max_size },
+        _ => StoreError::Write(error.to_string()),
+    }
+}
+
+fn clone_error(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::Busy { pending } => StoreError::Busy { pending: *pending },
+        StoreError::Full { limit } => StoreError::Full { limit: *limit },
+        StoreError::Stopped => StoreError::Stopped,
+        StoreError::Write(reason) => StoreError::Write(reason.clone()),
+        StoreError::Open { path, reason } => StoreError::Open { path: path.clone(), reason: reason.clone() },
+    }
+}
+
+/// Recomputes a trace's summary from its spans: the root (the span without a parent, else
+/// the earliest), the time it covers, and the tokens and cost of the calls in it (agents
+/// and workflows carry totals of their children, which are not counted again).
+static SUMMARY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT OR REPLACE INTO traces (trace_id, service, root_name, root_span_id, complete, start_ns, end_ns,
+            spans, input_tokens, output_tokens, cost, errors, received_ns)
+         SELECT ?1, r.service, r.name, r.span_id, r.parent_id = '', a.start_ns, a.end_ns, a.spans,
+            a.input_tokens, a.output_tokens, a.cost, a.errors, ?2
+         FROM (SELECT MIN(start_ns) AS start_ns, MAX(end_ns) AS end_ns, COUNT(*) AS spans,
+                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE input_tokens END), 0) AS input_tokens,
+                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE output_tokens END), 0) AS output_tokens,
+                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE cost END), 0.0) AS cost,
+                 COALESCE(SUM(status = 2), 0) AS errors
+               FROM spans WHERE trace_id = ?1) AS a,
+              (SELECT service, name, span_id, parent_id FROM spans WHERE trace_id = ?1
+               ORDER BY parent_id <> '', start_ns LIMIT 1) AS r"
+    )
+});
+
+fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Result<Stored> {
+    let mut span = connection.prepare_cached(
+        "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, name, kind, start_ns, end_ns, status,
+            status_message, service, scope, operation, provider, model, agent, tool, error_type,
+            input_tokens, output_tokens, cost, attributes, events, links, resource, received_ns)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+            ?21, ?22, ?23, ?24, ?25)",
+    )?;
+    for row in &rows.spans {
+        let text = |key: &str| row.attributes.get(key).and_then(Value::as_str).map(str::to_owned);
+        let int = |key: &str| row.attributes.get(key).and_then(Value::as_i64);
+        span.execute(params![
+            row.trace_id,
+            row.span_id,
+            row.parent_id,
+            row.name,
+            row.kind,
+            row.start_ns,
+            row.end_ns,
+            row.status,
+            row.status_message,
+            row.service,
+            row.scope,
+            text("gen_ai.operation.name"),
+            text("gen_ai.provider.name").or_else(|| text("gen_ai.system")),
+            text("gen_ai.response.model").or_else(|| text("gen_ai.request.model")),
+            text("gen_ai.agent.name"),
+            text("gen_ai.tool.name"),
+            text("error.type"),
+            int("gen_ai.usage.input_tokens"),
+            int("gen_ai.usage.output_tokens"),
+            row.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
+            Value::Object(row.attributes.clone()).to_string(),
+            Value::Array(row.events.clone()).to_string(),
+            Value::Array(row.links.clone()).to_string(),
+            Value::Object(row.resource.clone()).to_string(),
+            received,
+        ])?;
+    }
+    let mut log = connection.prepare_cached(
+        "INSERT INTO logs (time_ns, trace_id, span_id, severity, severity_text, event_name, body, attributes,
+            service, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for row in &rows.logs {
+        log.execute(params![
+            row.time_ns,
+            row.trace_id,
+            row.span_id,
+            row.severity,
+            row.severity_text,
+            row.event_name,
+            row.body.to_string(),
+            Value::Object(row.attributes.clone()).to_string(),
+            row.service,
+            row.scope,
+        ])?;
+    }
+    let mut point = connection.prepare_cached(
+        "INSERT INTO points (time_ns, start_ns, service, scope, name, unit, kind, attributes, value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for row in &rows.points {
+        point.execute(params![
+            row.time_ns,
+            row.start_ns,
+            row.service,
+            row.scope,
+            row.name,
+            row.unit,
+            row.kind,
+            Value::Object(row.attributes.clone()).to_string(),
+            row.value.to_string(),
+        ])?;
+    }
+    Ok(Stored { spans: rows.spans.len() as u64, logs: rows.logs.len() as u64, points: rows.points.len() as u64 })
+}
