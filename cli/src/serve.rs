@@ -274,7 +274,12 @@ fn decode<T: prost::Message + Default + serde::de::DeserializeOwned>(json: bool,
 
 fn reply<T: prost::Message + serde::Serialize>(json: bool, message: &T) -> Response<Body> {
     let (content_type, bytes) = if json {
-        ("application/json", serde_json::to_vec(message).unwrap_or_else(|_| b"{}".to_vec()))
+        // Fields left at their default are left out, as the OTLP/JSON encoding does.
+        let mut value = serde_json::to_value(message).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            fields.retain(|_, field| !field.is_null());
+        }
+        ("application/json", serde_json::to_vec(&value).unwrap_or_else(|_| b"{}".to_vec()))
     } else {
         ("application/x-protobuf", prost::Message::encode_to_vec(message))
     };

@@ -49,6 +49,15 @@ pub struct Totals {
     pub evicted_traces: AtomicU64,
 }
 
+enum Attempt {
+    /// Committed: what each request stored (`None` for those that failed).
+    Done(Vec<Option<Stored>>),
+    /// A request failed and the transaction with it: try the rest again.
+    Again,
+    /// The transaction could not be committed: nothing was stored.
+    Failed(StoreError),
+}
+
 struct Job {
     rows: Rows,
     done: tokio::sync::oneshot::Sender<Result<Stored, StoreError>>,
@@ -196,39 +205,27 @@ impl WriterThread {
 
     fn commit(&mut self, batch: Vec<Job>) {
         let received = now_ns();
-        let mut results: Vec<Result<Stored, StoreError>> = Vec::with_capacity(batch.len());
-        let mut traces: Vec<&str> = Vec::new();
-        let max_size = self.max_size;
-        let classify = |error: &rusqlite::Error| classify(error, max_size);
-        let outcome = (|| -> rusqlite::Result<()> {
-            let mut transaction = self.connection.transaction()?;
-            for job in &batch {
-                let savepoint = transaction.savepoint()?;
-                match insert(&savepoint, &job.rows, received) {
-                    Ok(stored) => {
-                        savepoint.commit()?;
-                        traces.extend(job.rows.spans.iter().map(|s| s.trace_id.as_str()));
-                        results.push(Ok(stored));
-                    }
-                    Err(error) => {
-                        drop(savepoint);
-                        results.push(Err(classify(&error)));
-                    }
-                }
+        let mut failed: Vec<Option<StoreError>> = batch.iter().map(|_| None).collect();
+        // A request whose failure takes the whole transaction with it (SQLite rolls back on a
+        // full database, for one) is set aside, and the others are written again.
+        let outcome = loop {
+            match self.attempt(&batch, &mut failed, received) {
+                Attempt::Done(stored) => break Ok(stored),
+                Attempt::Again => continue,
+                Attempt::Failed(error) => break Err(error),
             }
-            traces.sort_unstable();
-            traces.dedup();
-            let mut summarise = transaction.prepare_cached(&SUMMARY)?;
-            for trace in &traces {
-                summarise.execute(params![trace, received])?;
-            }
-            drop(summarise);
-            transaction.commit()
-        })();
-        if let Err(error) = outcome {
-            let failure = classify(&error);
-            results = batch.iter().map(|_| Err(clone_error(&failure))).collect();
-        }
+        };
+        let results: Vec<Result<Stored, StoreError>> = match outcome {
+            Ok(stored) => stored
+                .into_iter()
+                .zip(failed)
+                .map(|(stored, failure)| match failure {
+                    Some(error) => Err(error),
+                    None => Ok(stored.unwrap_or_default()),
+                })
+                .collect(),
+            Err(error) => batch.iter().map(|_| Err(clone_error(&error))).collect(),
+        };
         self.totals.commits.fetch_add(1, Ordering::Relaxed);
         for (job, result) in batch.into_iter().zip(results) {
             match &result {
@@ -242,6 +239,48 @@ impl WriterThread {
                 }
             }
             let _ = job.done.send(result);
+        }
+    }
+
+    /// One transaction with every request not yet failed, each under a savepoint.
+    fn attempt(&mut self, batch: &[Job], failed: &mut [Option<StoreError>], received: i64) -> Attempt {
+        let max_size = self.max_size;
+        let mut transaction = match self.connection.transaction() {
+            Ok(transaction) => transaction,
+            Err(error) => return Attempt::Failed(classify(&error, max_size)),
+        };
+        let mut stored = vec![None; batch.len()];
+        let mut traces: Vec<&str> = Vec::new();
+        for (index, job) in batch.iter().enumerate() {
+            if failed[index].is_some() {
+                continue;
+            }
+            let result = transaction.savepoint().and_then(|savepoint| {
+                let written = insert(&savepoint, &job.rows, received)?;
+                savepoint.commit()?;
+                Ok(written)
+            });
+            match result {
+                Ok(written) => {
+                    stored[index] = Some(written);
+                    traces.extend(job.rows.spans.iter().map(|s| s.trace_id.as_str()));
+                }
+                Err(error) => {
+                    failed[index] = Some(classify(&error, max_size));
+                    if transaction.is_autocommit() {
+                        return Attempt::Again;
+                    }
+                }
+            }
+        }
+        traces.sort_unstable();
+        traces.dedup();
+        let summarised = transaction.prepare_cached(&SUMMARY).and_then(|mut summarise| {
+            traces.iter().try_for_each(|trace| summarise.execute(params![trace, received]).map(drop))
+        });
+        match summarised.and_then(|()| transaction.commit()) {
+            Ok(()) => Attempt::Done(stored),
+            Err(error) => Attempt::Failed(classify(&error, max_size)),
         }
     }
 

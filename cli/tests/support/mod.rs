@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
+pub mod otlp;
+
 pub const EXE: &str = env!("CARGO_BIN_EXE_otel-genai");
 
 /// A fresh directory under the system's temporary one.

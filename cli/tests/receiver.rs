@@ -1,0 +1,269 @@
+//! What `otel-genai serve` answers at the edges: a malformed request gets the protocol's
+//! error and stores nothing; spans with bad ids are refused one by one; a full store answers
+//! with the retryable status; JSON is taken as well as protobuf; `tail` prints what arrives;
+//! the MCP server also speaks streamable HTTP.
+
+mod support;
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
+use prost::Message as _;
+use serde_json::{Value, json};
+use support::otlp::{Grpc, Http, chat_span, now_ns, post, request};
+use support::{EXE, Serve, run, scratch};
+
+fn stored_spans(db: &std::path::Path) -> i64 {
+    let connection = rusqlite::Connection::open(db).unwrap();
+    connection.query_row("SELECT COUNT(*) FROM spans", [], |row| row.get(0)).unwrap()
+}
+
+/// `google.rpc.Status` as OTLP/HTTP sends it on errors.
+#[derive(Clone, PartialEq, prost::Message)]
+struct RpcStatus {
+    #[prost(int32, tag = "1")]
+    code: i32,
+    #[prost(string, tag = "2")]
+    message: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_the_protocol_error_and_store_nothing() {
+    let dir = scratch("malformed");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &[]);
+
+    let (status, headers, body) =
+        post(&serve.http, "/v1/traces", "application/x-protobuf", b"\xff\xff\xff garbage".to_vec()).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "application/x-protobuf");
+    let error = RpcStatus::decode(body).unwrap();
+    assert_eq!(error.code, 3, "INVALID_ARGUMENT");
+    assert!(error.message.starts_with("the body is not an OTLP/protobuf export request"), "{}", error.message);
+
+    let (status, headers, body) =
+        post(&serve.http, "/v1/logs", "application/json", b"{\"resourceLogs\": 7}".to_vec()).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["content-type"], "application/json");
+    let error: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error["code"], 3);
+    assert!(error["message"].as_str().unwrap().starts_with("the body is not an OTLP/JSON export request"));
+
+    let (status, _, body) = post(&serve.http, "/v1/traces", "text/plain", b"hello".to_vec()).await;
+    assert_eq!(status, 415);
+    assert!(RpcStatus::decode(body).unwrap().message.contains("expected application/x-protobuf or application/json"));
+    let (status, _, body) = post(&serve.http, "/v2/spans", "application/x-protobuf", Vec::new()).await;
+    assert_eq!(status, 404);
+    assert!(RpcStatus::decode(body).unwrap().message.contains("use /v1/traces, /v1/metrics or /v1/logs"));
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    let (status, _, _) = http.send("GET", "/v1/traces", &[], Vec::new()).await.unwrap();
+    assert_eq!(status, 405);
+
+    // gRPC: a message that does not decode.
+    let mut grpc = Grpc::connect(&serve.grpc).await.unwrap();
+    let (code, message) = grpc.export_raw(b"\xff\xff\xff garbage").await.unwrap();
+    assert_ne!(code, 0, "{message}");
+    assert_eq!(stored_spans(&db), 0);
+
+    // Spans with bad ids are refused one by one; the others are stored.
+    let mut bad = chat_span(1, 1, None, now_ns());
+    bad.trace_id = vec![0; 16];
+    let good = chat_span(1, 2, None, now_ns());
+    let (status, _, body) = http.traces(&request("edge", vec![bad, good])).await.unwrap();
+    assert_eq!(status, 200);
+    let answer = ExportTraceServiceResponse::decode(body).unwrap();
+    let partial = answer.partial_success.unwrap();
+    assert_eq!(partial.rejected_spans, 1);
+    assert!(
+        partial.error_message.contains("trace id must be 16 bytes and span id 8, not all zero"),
+        "{}",
+        partial.error_message
+    );
+    let (code, _) = grpc.traces(&request("edge", vec![chat_span(2, 1, None, now_ns())])).await.unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(stored_spans(&db), 2);
+
+    // OTLP/JSON in, JSON out; the span reads back like any other.
+    let json_request = json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "json-client"}}]},
+        "scopeSpans": [{"scope": {"name": "by-hand"}, "spans": [{
+            "traceId": "5b8efff798038103d269b633813fc60c",
+            "spanId": "eee19b7ec3c1b174",
+            "name": "execute_tool lookup",
+            "kind": 1,
+            "startTimeUnixNano": (now_ns() - 5_000_000).to_string(),
+            "endTimeUnixNano": now_ns().to_string(),
+            "attributes": [
+                {"key": "gen_ai.operation.name", "value": {"stringValue": "execute_tool"}},
+                {"key": "gen_ai.tool.name", "value": {"stringValue": "lookup"}},
+                {"key": "error.type", "value": {"stringValue": "timeout"}}
+            ],
+            "status": {"code": 2, "message": "took too long"}
+        }]}]
+    }]});
+    let (status, headers, body) =
+        post(&serve.http, "/v1/traces", "application/json", serde_json::to_vec(&json_request).unwrap()).await;
+    assert_eq!((status, &headers["content-type"]), (200, &"application/json".parse::<http::HeaderValue>().unwrap()));
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), json!({}), "no partialSuccess when all is taken");
+    let (ok, tree, stderr) = run(&db, &["show", "5b8efff7"]);
+    assert!(ok, "{stderr}");
+    assert!(tree.starts_with("execute_tool lookup  ") && tree.contains("ERROR timeout: took too long"), "{tree}");
+
+    let said = serve.stop();
+    assert!(said.last().unwrap().starts_with("otel-genai: stored 3 spans, 0 events and 0 metric points"), "{said:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_store_answers_retry_later_and_keeps_nothing_of_the_request() {
+    let dir = scratch("full");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &["--max-size", "256KiB"]);
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    let mut grpc = Grpc::connect(&serve.grpc).await.unwrap();
+
+    // 2,000 spans with large attributes: far beyond 256 KiB in one request.
+    let start = now_ns();
+    let big: Vec<_> = (0..2000)
+        .map(|i| {
+            let mut span = chat_span(100 + i, i, None, start);
+            span.attributes.push(support::otlp::string("app.note", &"x".repeat(400)));
+            span
+        })
+        .collect();
+    let (status, headers, body) = http.traces(&request("full", big.clone())).await.unwrap();
+    assert_eq!(status, 503);
+    assert_eq!(headers["retry-after"], "1");
+    let error = RpcStatus::decode(body).unwrap();
+    assert_eq!(error.code, 14, "UNAVAILABLE");
+    assert!(error.message.contains("the store is full (262144 bytes, --max-size)"), "{}", error.message);
+    let (code, message) = grpc.traces(&request("full", big)).await.unwrap();
+    assert_eq!(code, 14, "{message}");
+    assert_eq!(stored_spans(&db), 0, "nothing of a refused request is kept");
+
+    // What fits is still taken.
+    let (status, _, _) = http.traces(&request("full", vec![chat_span(1, 1, None, start)])).await.unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(stored_spans(&db), 1);
+    let said = serve.stop();
+    assert!(said.last().unwrap().contains("2 failed to store (retryable)"), "{said:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tail_prints_each_trace_when_its_root_arrives() {
+    let dir = scratch("tail");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &[]);
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    let start = now_ns();
+    // One trace before tail starts: shown with --last 1.
+    http.traces(&request("tailed", vec![chat_span(1, 1, None, start)])).await.unwrap();
+
+    let mut tail = Command::new(EXE)
+        .arg("--db")
+        .arg(&db)
+        .args(["tail", "--last", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = tail.stdout.take().unwrap();
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = send.send(line);
+        }
+    });
+    let next = |what: &str| -> String {
+        lines.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("tail printed no {what}"))
+    };
+    assert!(next("header").contains(" tailed  abababababababab"));
+    assert!(next("tree").starts_with("chat gpt-4o  20.0ms  openai  tokens=12in/7out"));
+    assert_eq!(next("blank"), "");
+
+    // A child first (not printed: its root has not arrived), then the root.
+    http.traces(&request("tailed", vec![chat_span(2, 2, Some(1), start + 1_000_000)])).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(lines.try_recv().is_err(), "a trace without its root was printed");
+    let mut root = chat_span(2, 1, None, start);
+    root.name = "invoke_agent planner".to_owned();
+    root.end_time_unix_nano = start + 50_000_000;
+    http.traces(&request("tailed", vec![root])).await.unwrap();
+    assert!(next("header").contains(" tailed  abababababababab0000000000000002"));
+    assert!(next("root").starts_with("invoke_agent planner  50.0ms"));
+    assert!(next("child").starts_with("└─ chat gpt-4o  20.0ms"));
+    let _ = tail.kill();
+    let _ = tail.wait();
+    serve.stop();
+}
+
+/// Writes `request` and reads until `until` appears (or 10 s pass): what was read.
+fn raw_exchange(address: &str, request: String, until: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut read = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    while !String::from_utf8_lossy(&read).contains(until) {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&read).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mcp_server_speaks_streamable_http_too() {
+    let dir = scratch("mcp-http");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &[]);
+    Http::connect(&serve.http)
+        .await
+        .unwrap()
+        .traces(&request("mcp-http", vec![chat_span(9, 1, None, now_ns())]))
+        .await
+        .unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let address = format!("127.0.0.1:{port}");
+    let mut mcp = Command::new(EXE)
+        .arg("--db")
+        .arg(&db)
+        .args(["mcp", "--http", &address])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(mcp.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), format!("otel-genai: MCP server at http://{address}/mcp"));
+
+    // The answer is an event stream that stays open: read until the answer is in it.
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}})
+    .to_string();
+    let answer = raw_exchange(
+        &address,
+        format!(
+            "POST /mcp HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
+             accept: application/json, text/event-stream\r\ncontent-length: {}\r\n\r\n{initialize}",
+            initialize.len()
+        ),
+        "\"name\":\"otel-genai\"",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("mcp-session-id:"), "{answer}");
+    assert!(answer.contains("\"instructions\":\"Traces of GenAI code"), "{answer}");
+    let answer = raw_exchange(
+        &address,
+        format!("POST /elsewhere HTTP/1.1\r\nhost: {address}\r\ncontent-length: 2\r\n\r\n{{}}"),
+        "the MCP endpoint is /mcp",
+    );
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    let _ = mcp.kill();
+    let _ = mcp.wait();
+    serve.stop();
+}
