@@ -11,6 +11,7 @@
 //! ```
 
 mod analysis;
+mod forward;
 mod mcp;
 mod otlp;
 mod report;
@@ -72,6 +73,9 @@ struct ServeArgs {
     /// The most the stored data may take; the oldest traces go first (`500MB`, `2GiB`).
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = report::parse_size)]
     max_size: u64,
+    /// Also send everything stored on to this OTLP/HTTP receiver (`http://collector:4318`).
+    #[arg(long, value_name = "URL")]
+    forward: Option<String>,
     /// Seconds between progress lines (0: none).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     progress: u64,
@@ -217,11 +221,13 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
         max_size: args.max_size,
         max_pending: 500_000,
     };
+    let forward_to = args.forward.as_deref().map(forward::check).transpose()?;
     let writer = Writer::start(options).map_err(|e| e.to_string())?;
     let grpc = serve::bind(&args.grpc, "OTLP/gRPC", "--grpc").await?;
     let http = serve::bind(&args.http, "OTLP/HTTP", "--http").await?;
     let addresses = (grpc.local_addr().map_err(|e| e.to_string())?, http.local_addr().map_err(|e| e.to_string())?);
-    let ingest = Arc::new(serve::Ingest { writer });
+    let forwarder = forward_to.clone().map(forward::Forwarder::start);
+    let ingest = Arc::new(serve::Ingest { writer, forward: forwarder });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let grace = Duration::from_secs(5);
     let servers = [
@@ -230,6 +236,9 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
     ];
     if args.progress > 0 {
         tokio::spawn(serve::report_progress(ingest.clone(), Duration::from_secs(args.progress), stopped.clone()));
+    }
+    if let Some(base) = &forward_to {
+        eprintln!("otel-genai: forwarding everything stored to {base} (OTLP/HTTP protobuf)");
     }
     let stored_in =
         if args.memory { "memory (nothing is kept after exit)".to_owned() } else { path.display().to_string() };
@@ -251,6 +260,9 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
     };
     ingest.writer.stop();
     eprintln!("otel-genai: {}", report::totals(&ingest.writer.totals));
+    if let Some(forwarder) = ingest.forward.take() {
+        eprintln!("otel-genai: {}", forwarder.finish(grace).await);
+    }
     Ok(())
 }
 

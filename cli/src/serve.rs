@@ -35,6 +35,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 use tokio::net::TcpListener;
 use tonic::codegen::Service as _;
 
+use crate::forward::{self, Forwarder};
 use crate::otlp::{self, Rows};
 use crate::store::{StoreError, Writer};
 
@@ -44,6 +45,8 @@ const MAX_BODY: usize = 32 * 1024 * 1024;
 /// What the receiver hands each request to.
 pub struct Ingest {
     pub writer: Writer,
+    /// Where stored requests are sent on (`--forward`).
+    pub forward: Option<Forwarder>,
 }
 
 /// An OTLP signal.
@@ -61,6 +64,12 @@ struct Outcome {
 }
 
 impl Ingest {
+    fn forward(&self, path: forward::Path, request: &impl prost::Message) {
+        if let Some(forwarder) = &self.forward {
+            forwarder.forward(path, request.encode_to_vec());
+        }
+    }
+
     async fn store(&self, rows: Rows) -> Result<Outcome, StoreError> {
         let rejected = rows.rejected;
         let why = rows.rejected_why.clone();
@@ -70,6 +79,7 @@ impl Ingest {
 
     async fn traces(&self, request: &ExportTraceServiceRequest) -> Result<ExportTraceServiceResponse, StoreError> {
         let outcome = self.store(otlp::spans(request)).await?;
+        self.forward(forward::Path::Traces, request);
         Ok(ExportTraceServiceResponse {
             partial_success: (outcome.rejected > 0).then(|| ExportTracePartialSuccess {
                 rejected_spans: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
@@ -80,6 +90,7 @@ impl Ingest {
 
     async fn metrics(&self, request: &ExportMetricsServiceRequest) -> Result<ExportMetricsServiceResponse, StoreError> {
         let outcome = self.store(otlp::points(request)).await?;
+        self.forward(forward::Path::Metrics, request);
         Ok(ExportMetricsServiceResponse {
             partial_success: (outcome.rejected > 0).then(|| ExportMetricsPartialSuccess {
                 rejected_data_points: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
@@ -90,6 +101,7 @@ impl Ingest {
 
     async fn logs(&self, request: &ExportLogsServiceRequest) -> Result<ExportLogsServiceResponse, StoreError> {
         let outcome = self.store(otlp::logs(request)).await?;
+        self.forward(forward::Path::Logs, request);
         Ok(ExportLogsServiceResponse {
             partial_success: (outcome.rejected > 0).then(|| ExportLogsPartialSuccess {
                 rejected_log_records: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),

@@ -267,3 +267,58 @@ async fn the_mcp_server_speaks_streamable_http_too() {
     let _ = mcp.wait();
     serve.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_sends_everything_stored_on_to_another_collector() {
+    let dir = scratch("forward");
+    let (front_db, back_db) = (dir.join("front.db"), dir.join("back.db"));
+    let back = Serve::start(&back_db, &[]);
+    let forward = format!("http://{}", back.http);
+    let front = Serve::start(&front_db, &["--forward", &forward]);
+    assert!(front.said.iter().any(|l| l.contains("forwarding everything stored to")), "{:?}", front.said);
+
+    let mut grpc = Grpc::connect(&front.grpc).await.unwrap();
+    let mut http = Http::connect(&front.http).await.unwrap();
+    for n in 0..3 {
+        let (code, message) = grpc.traces(&request("front", vec![chat_span(n, 1, None, now_ns())])).await.unwrap();
+        assert_eq!(code, 0, "{message}");
+    }
+    let (status, _, _) = http.traces(&request("front", vec![chat_span(7, 1, None, now_ns())])).await.unwrap();
+    assert_eq!(status, 200);
+    let said = front.stop();
+    assert!(
+        said.last().unwrap().starts_with(&format!("otel-genai: forwarded 4 requests to {forward}; 0 given up")),
+        "{said:?}"
+    );
+    assert_eq!(stored_spans(&front_db), 4);
+    assert_eq!(stored_spans(&back_db), 4);
+    let (_, front_list, _) = run(&front_db, &["traces", "--json"]);
+    let (_, back_list, _) = run(&back_db, &["traces", "--json"]);
+    assert_eq!(front_list, back_list);
+    back.stop();
+
+    // A collector that is not there: everything is still stored here, and it is said.
+    let nowhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let lonely_db = dir.join("lonely.db");
+    let lonely = Serve::start(&lonely_db, &["--forward", &format!("http://{nowhere}")]);
+    let (status, _, _) = Http::connect(&lonely.http)
+        .await
+        .unwrap()
+        .traces(&request("alone", vec![chat_span(1, 1, None, now_ns())]))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let said = lonely.stop();
+    assert_eq!(said.iter().filter(|l| l.contains("cannot forward to")).count(), 1, "{said:?}");
+    assert!(said.iter().any(|l| l.contains("Connection refused")), "{said:?}");
+    assert!(
+        said.last().unwrap().starts_with(&format!("otel-genai: forwarded 0 requests to http://{nowhere}")),
+        "{said:?}"
+    );
+    assert_eq!(stored_spans(&lonely_db), 1);
+
+    let (ok, _, stderr) = run(&dir.join("x.db"), &["serve", "--forward", "https://api.example.com"]);
+    assert!(!ok);
+    assert!(stderr.contains("--forward https://api.example.com: https is not supported"), "{stderr}");
+}
