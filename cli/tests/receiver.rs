@@ -322,3 +322,72 @@ async fn forward_sends_everything_stored_on_to_another_collector() {
     assert!(!ok);
     assert!(stderr.contains("--forward https://api.example.com: https is not supported"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_removes_what_is_too_old_and_the_oldest_when_too_big() {
+    let dir = scratch("retention");
+    let db = dir.join("t.db");
+
+    // By age: a trace of two hours ago is gone when serve starts with a one-hour retention.
+    let serve = Serve::start(&db, &[]);
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    let two_hours_ago = now_ns() - 7_200_000_000_000;
+    http.traces(&request("old", vec![chat_span(1, 1, None, two_hours_ago)])).await.unwrap();
+    http.traces(&request("new", vec![chat_span(2, 1, None, now_ns())])).await.unwrap();
+    serve.stop();
+    assert_eq!(stored_spans(&db), 2);
+    let serve = Serve::start(&db, &["--retention", "1h"]);
+    let (_, listed, _) = run(&db, &["traces", "--json"]);
+    let services: Vec<Value> =
+        listed.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["service"].clone()).collect();
+    assert_eq!(services, [json!("new")]);
+    serve.stop();
+
+    // By size: with 1 MiB at most, the oldest traces make room for the new ones.
+    let db = dir.join("small.db");
+    let serve = Serve::start(&db, &["--max-size", "1MiB"]);
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    let start = now_ns();
+    for batch in 0..40_u64 {
+        let spans = (0..50)
+            .map(|i| {
+                let mut span = chat_span(1000 + batch, i, (i > 0).then_some(0), start + batch * 1_000_000);
+                span.attributes.push(support::otlp::string("app.note", &"y".repeat(200)));
+                span
+            })
+            .collect();
+        let (status, _, _) = http.traces(&request("big", spans)).await.unwrap();
+        assert_eq!(status, 200, "batch {batch}");
+    }
+    let said = serve.stop();
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let used: i64 = connection
+        .query_row("SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size", [], |r| r.get(0))
+        .unwrap();
+    assert!(used <= 1024 * 1024, "{used} bytes used");
+    let (oldest, newest): (String, String) = connection
+        .query_row("SELECT MIN(trace_id), MAX(trace_id) FROM traces", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_ne!(
+        oldest,
+        support::otlp::trace_id(1000).iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "the oldest went"
+    );
+    assert_eq!(
+        newest,
+        support::otlp::trace_id(1039).iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "the newest stays"
+    );
+    let evicted: u64 = said
+        .last()
+        .unwrap()
+        .split(" traces removed by retention")
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(evicted > 0, "{said:?}");
+}

@@ -295,5 +295,17 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
     let said = serve.stop();
     let summary = said.last().unwrap();
     assert!(summary.starts_with("otel-genai: stored 20 spans, "), "{said:?}");
+    // The metrics came too: every duration and token histogram of the conventions.
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let mut names = connection.prepare("SELECT DISTINCT name FROM points ORDER BY name").unwrap();
+    let names: Vec<String> = names.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    for expected in [
+        "gen_ai.client.operation.duration",
+        "gen_ai.client.token.usage",
+        "gen_ai.execute_tool.duration",
+        "gen_ai.invoke_agent.duration",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} not in {names:?}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -109,6 +109,7 @@ impl Http {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
+        self.sender.ready().await?;
         let response = self.sender.send_request(request.body(Full::new(Bytes::from(body))).unwrap()).await?;
         let (parts, body) = response.into_parts();
         Ok((parts.status.as_u16(), parts.headers, body.collect().await?.to_bytes()))
