@@ -64,8 +64,9 @@ struct ServeArgs {
     /// Where to take OTLP/HTTP (protobuf or JSON).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4318")]
     http: String,
-    /// Keep everything in memory: nothing is written, and other commands cannot read it.
-    #[arg(long, conflicts_with = "db")]
+    /// Keep everything in memory (instead of --db): nothing is written, and other commands
+    /// cannot read it; for a receiver that only forwards.
+    #[arg(long)]
     memory: bool,
     /// Delete data older than this (`90s`, `30m`, `12h`, `7d`).
     #[arg(long, value_name = "AGE", default_value = "7d", value_parser = report::parse_duration)]

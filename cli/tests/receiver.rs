@@ -391,3 +391,24 @@ async fn retention_removes_what_is_too_old_and_the_oldest_when_too_big() {
         .unwrap();
     assert!(evicted > 0, "{said:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_keeps_nothing_on_disk() {
+    let dir = scratch("memory");
+    let db = dir.join("never.db");
+    let serve = Serve::start(&db, &["--memory"]);
+    assert!(serve.said.last().unwrap().contains("storing in memory (nothing is kept after exit)"), "{:?}", serve.said);
+    let (status, _, _) = Http::connect(&serve.http)
+        .await
+        .unwrap()
+        .traces(&request("ephemeral", vec![chat_span(1, 1, None, now_ns())]))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let said = serve.stop();
+    assert!(said.last().unwrap().starts_with("otel-genai: stored 1 spans"), "{said:?}");
+    assert!(!db.exists());
+    let (ok, _, stderr) = run(&db, &["traces"]);
+    assert!(!ok);
+    assert!(stderr.contains("there is no such file: `otel-genai serve` creates it when it starts"), "{stderr}");
+}
