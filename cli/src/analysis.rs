@@ -7,10 +7,14 @@ use serde_json::{Map, Value, json};
 
 use crate::otlp::{LogRow, SpanRow};
 use crate::store::TraceSummary;
-use crate::views::{CONTENT_ATTRIBUTES, duration, time};
+use crate::views::{duration, is_content, is_content_event, time};
 
 /// Longest string value kept in an answer; longer ones are cut and marked.
 const MAX_STRING: usize = 2_000;
+/// Most events shown for one span.
+const MAX_EVENTS: usize = 50;
+/// Most attributes (and array items) shown for one span.
+const MAX_ITEMS: usize = 100;
 
 fn ms(ns: i64) -> f64 {
     (ns as f64 / 1e4).round() / 100.0
@@ -44,8 +48,14 @@ fn bounded(value: &Value, cut: &mut u64) -> Value {
             let kept: String = s.chars().take(MAX_STRING).collect();
             Value::String(format!("{kept}…[truncated: {} more characters]", s.chars().count() - MAX_STRING))
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| bounded(v, cut)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), bounded(v, cut))).collect()),
+        Value::Array(items) => {
+            *cut += items.len().saturating_sub(MAX_ITEMS) as u64;
+            Value::Array(items.iter().take(MAX_ITEMS).map(|v| bounded(v, cut)).collect())
+        }
+        Value::Object(map) => {
+            *cut += map.len().saturating_sub(MAX_ITEMS) as u64;
+            Value::Object(map.iter().take(MAX_ITEMS).map(|(k, v)| (k.clone(), bounded(v, cut))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -136,7 +146,7 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         if span.status == 2 {
             out.insert(
                 "error".into(),
-                json!({"type": text(span, "error.type").unwrap_or("error"), "message": span.status_message}),
+                json!({"type": text(span, "error.type").unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
             );
         }
         for (field, key) in [
@@ -171,20 +181,23 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
                 }),
             );
         }
-        let mut events: Vec<Value> = span
-            .events
-            .iter()
-            .map(|event| {
-                json!({
-                    "name": event.get("name"),
-                    "offset_ms": event.get("time_ns").and_then(Value::as_i64).map(|t| ms(t - walk.start)),
-                    "attributes": bounded(event.get("attributes").unwrap_or(&Value::Null), cut),
-                })
-            })
-            .collect();
+        let mut events: Vec<Value> = Vec::new();
+        for event in &span.events {
+            let name = event.get("name").and_then(Value::as_str).unwrap_or("");
+            if is_content_event(name) {
+                *content_present = true;
+                if !walk.limits.content {
+                    continue;
+                }
+            }
+            events.push(json!({
+                "name": name,
+                "offset_ms": event.get("time_ns").and_then(Value::as_i64).map(|t| ms(t - walk.start)),
+                "attributes": bounded(event.get("attributes").unwrap_or(&Value::Null), cut),
+            }));
+        }
         for log in walk.logs.get(span.span_id.as_str()).into_iter().flatten() {
-            let carries_content = log.event_name == "gen_ai.client.inference.operation.details";
-            if carries_content {
+            if is_content_event(&log.event_name) {
                 *content_present = true;
                 if !walk.limits.content {
                     continue;
@@ -198,13 +211,17 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
                 "body": bounded(&log.body, cut),
             }));
         }
+        if events.len() > MAX_EVENTS {
+            *cut += (events.len() - MAX_EVENTS) as u64;
+            events.truncate(MAX_EVENTS);
+        }
         if !events.is_empty() {
             out.insert("events".into(), Value::Array(events));
         }
         let mut content = Map::new();
         let mut attributes = Map::new();
         for (key, value) in &span.attributes {
-            if CONTENT_ATTRIBUTES.contains(&key.as_str()) {
+            if is_content(key) {
                 *content_present = true;
                 content.insert(key.clone(), value.clone());
             } else {
@@ -259,7 +276,8 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
             "spans_omitted": omitted,
             "values_cut": cut,
             "note": format!(
-                "at most {} spans and {MAX_STRING} characters a value; raise max_spans to see more",
+                "at most {} spans, {MAX_EVENTS} events and {MAX_ITEMS} attributes or items a span, and {MAX_STRING} \
+                 characters a value; raise max_spans to see more spans",
                 limits.max_spans
             ),
         });
@@ -302,7 +320,7 @@ pub fn errors(spans: &[SpanRow], limit: usize) -> Value {
                 "count": g.count,
                 "last_seen": time(g.last_ns),
                 "sample_trace_id": g.sample_trace,
-                "sample_message": g.sample_message,
+                "sample_message": bounded(&json!(g.sample_message), &mut 0),
                 "services": g.services,
             })
         })

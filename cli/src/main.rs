@@ -109,7 +109,7 @@ impl FilterArgs {
             errors_only: self.errors,
             since_ns: self.since.map(ago_ns),
             min_duration_ns: self.min_duration.map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
-            received_after_ns: None,
+            received_after: None,
             limit,
         }
     }
@@ -236,7 +236,11 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
         tokio::spawn(serve::run(http, ingest.clone(), stopped.clone(), grace)),
     ];
     if args.progress > 0 {
-        tokio::spawn(serve::report_progress(ingest.clone(), Duration::from_secs(args.progress), stopped.clone()));
+        tokio::spawn(serve::report_progress(
+            ingest.writer.totals.clone(),
+            Duration::from_secs(args.progress),
+            stopped.clone(),
+        ));
     }
     if let Some(base) = &forward_to {
         eprintln!("otel-genai: forwarding everything stored to {base} (OTLP/HTTP protobuf)");
@@ -256,13 +260,21 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
     for server in servers {
         let _ = server.await;
     }
-    let Ok(mut ingest) = Arc::try_unwrap(ingest) else {
-        return Err("requests still in flight after the grace period".to_owned());
-    };
+    // Whatever still runs past the grace period gets "stopped" from the writer; all that was
+    // handed over is written before it stops.
     ingest.writer.stop();
     eprintln!("otel-genai: {}", report::totals(&ingest.writer.totals));
-    if let Some(forwarder) = ingest.forward.take() {
-        eprintln!("otel-genai: {}", forwarder.finish(grace).await);
+    match Arc::into_inner(ingest) {
+        Some(serve::Ingest { forward: Some(forwarder), .. }) => {
+            eprintln!("otel-genai: {}", forwarder.finish(grace).await);
+        }
+        Some(_) => {}
+        None if forward_to.is_some() => {
+            eprintln!(
+                "otel-genai: connections still open after {grace:?}: requests waiting to be forwarded are not sent"
+            );
+        }
+        None => {}
     }
     Ok(())
 }

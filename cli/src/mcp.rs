@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConfig};
+use rmcp::model::{CallToolResult, ErrorCode, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{ErrorData, ServerHandler, ServiceExt as _, tool, tool_handler, tool_router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,14 +23,20 @@ and stored locally by `otel-genai serve`. Start with list_traces (newest first) 
 get_trace; see where tokens, money and time go with usage_summary; check a code change with compare_runs on a run \
 before and a run after it. Trace ids may be shortened to their first 8 or more hex digits.";
 
-/// The MCP server: a read-only view of the store.
+/// The MCP server: a read-only view of the store, opened at the first call that needs it
+/// (so that the server starts before `serve` has ever run).
 #[derive(Clone)]
 pub struct Traces {
-    reader: Arc<Mutex<Reader>>,
+    path: Arc<PathBuf>,
+    reader: Arc<Mutex<Option<Reader>>>,
     tool_router: ToolRouter<Self>,
 }
 
+/// The largest answer `get_trace` gives, in bytes of JSON: beyond, fewer spans are shown.
+const MAX_ANSWER: usize = 256 * 1024;
+
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ListTracesArgs {
     /// Only traces of this service (its `service.name`).
     pub service: Option<String>,
@@ -47,6 +53,7 @@ pub struct ListTracesArgs {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GetTraceArgs {
     /// The trace id (32 hex digits), or its first 8 or more.
     pub trace_id: String,
@@ -59,6 +66,7 @@ pub struct GetTraceArgs {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FindErrorsArgs {
     /// How far back to look: `30m`, `2h`, `7d` (default `24h`).
     pub since: Option<String>,
@@ -69,6 +77,7 @@ pub struct FindErrorsArgs {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UsageSummaryArgs {
     /// What to group by: `model` (default), `agent`, `tool` or `service`.
     pub group_by: Option<GroupBy>,
@@ -79,6 +88,7 @@ pub struct UsageSummaryArgs {
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CompareRunsArgs {
     /// The earlier run (e.g. before a code change): a trace id or its first 8 or more hex digits.
     pub before: String,
@@ -105,9 +115,27 @@ fn answer(value: Value) -> CallToolResult {
 }
 
 impl Traces {
-    fn read<T>(&self, f: impl FnOnce(&Reader) -> Result<T, ErrorData>) -> Result<T, ErrorData> {
-        let reader = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
-        f(&reader)
+    /// Runs `f` on the store, off the async threads (a window's spans can take a while).
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Reader) -> Result<T, ErrorData> + Send + 'static,
+    ) -> Result<T, ErrorData> {
+        let (path, reader) = (self.path.clone(), self.reader.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut reader = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            if reader.is_none() {
+                *reader = Some(Reader::open(&path).map_err(|error| {
+                    ErrorData::new(
+                        ErrorCode::RESOURCE_NOT_FOUND,
+                        format!("{error}; start `otel-genai serve` and export to it, then ask again"),
+                        None,
+                    )
+                })?);
+            }
+            f(reader.as_ref().expect("opened above"))
+        })
+        .await
+        .map_err(|error| ErrorData::internal_error(format!("the query failed: {error}"), None))?
     }
 
     fn resolve(reader: &Reader, argument: &str, id: &str) -> Result<String, ErrorData> {
@@ -123,8 +151,8 @@ impl Traces {
 
 #[tool_router]
 impl Traces {
-    pub fn new(reader: Reader) -> Traces {
-        Traces { reader: Arc::new(Mutex::new(reader)), tool_router: Self::tool_router() }
+    pub fn new(path: PathBuf) -> Traces {
+        Traces { path: Arc::new(path), reader: Arc::new(Mutex::new(None)), tool_router: Self::tool_router() }
     }
 
     #[tool(
@@ -133,7 +161,7 @@ impl Traces {
         the root span has arrived. Filter by service, by root/agent/tool name, to failed runs only, by age and by minimum duration.",
         annotations(read_only_hint = true)
     )]
-    fn list_traces(&self, Parameters(args): Parameters<ListTracesArgs>) -> Result<CallToolResult, ErrorData> {
+    async fn list_traces(&self, Parameters(args): Parameters<ListTracesArgs>) -> Result<CallToolResult, ErrorData> {
         let limit = args.limit.unwrap_or(20);
         if limit == 0 || limit > 200 {
             return Err(invalid(format!("limit: {limit} is out of range: give 1 to 200")));
@@ -152,10 +180,10 @@ impl Traces {
             errors_only: args.errors_only.unwrap_or(false),
             since_ns: since_ns("since", args.since.as_deref(), None)?,
             min_duration_ns,
-            received_after_ns: None,
+            received_after: None,
             limit: limit as usize,
         };
-        let traces = self.read(|reader| reader.traces(&filter).map_err(internal))?;
+        let traces = self.read(move |reader| reader.traces(&filter).map_err(internal)).await?;
         let rows: Vec<Value> = traces.iter().map(analysis::trace_summary).collect();
         Ok(answer(json!({ "count": rows.len(), "traces": rows })))
     }
@@ -167,7 +195,7 @@ impl Traces {
         only with include_content and only where the application captured it. Large traces are cut to max_spans, marked in `truncated`.",
         annotations(read_only_hint = true)
     )]
-    fn get_trace(&self, Parameters(args): Parameters<GetTraceArgs>) -> Result<CallToolResult, ErrorData> {
+    async fn get_trace(&self, Parameters(args): Parameters<GetTraceArgs>) -> Result<CallToolResult, ErrorData> {
         let max_spans = args.max_spans.unwrap_or(200);
         if max_spans == 0 || max_spans > 2000 {
             return Err(invalid(format!("max_spans: {max_spans} is out of range: give 1 to 2000")));
@@ -177,13 +205,26 @@ impl Traces {
             attributes: args.include_attributes.unwrap_or(false),
             max_spans: max_spans as usize,
         };
-        self.read(|reader| {
+        self.read(move |reader| {
             let id = Self::resolve(reader, "trace_id", &args.trace_id)?;
             let trace = reader.trace(&id).map_err(internal)?.ok_or_else(|| invalid(format!("no trace {id}")))?;
             let spans = reader.spans(&id).map_err(internal)?;
             let logs = reader.logs(&id).map_err(internal)?;
-            Ok(answer(analysis::trace_tree(&trace, &spans, &logs, limits)))
+            // Within MAX_ANSWER bytes: fewer spans until it fits.
+            let mut limits = limits;
+            loop {
+                let mut tree = analysis::trace_tree(&trace, &spans, &logs, limits);
+                let size = tree.to_string().len();
+                if size <= MAX_ANSWER || limits.max_spans == 1 {
+                    if size > MAX_ANSWER || limits.max_spans < max_spans as usize {
+                        tree["truncated"]["answer_bytes_limit"] = json!(MAX_ANSWER);
+                    }
+                    return Ok(answer(tree));
+                }
+                limits.max_spans /= 2;
+            }
         })
+        .await
     }
 
     #[tool(
@@ -191,7 +232,7 @@ impl Traces {
         when last seen, the services, and a sample trace id and error message to open with get_trace.",
         annotations(read_only_hint = true)
     )]
-    fn find_errors(&self, Parameters(args): Parameters<FindErrorsArgs>) -> Result<CallToolResult, ErrorData> {
+    async fn find_errors(&self, Parameters(args): Parameters<FindErrorsArgs>) -> Result<CallToolResult, ErrorData> {
         let limit = args.limit.unwrap_or(10);
         if limit == 0 || limit > 100 {
             return Err(invalid(format!("limit: {limit} is out of range: give 1 to 100")));
@@ -201,7 +242,7 @@ impl Traces {
             errors_only: true,
             service: args.service,
         };
-        let spans = self.read(|reader| reader.spans_matching(&filter).map_err(internal))?;
+        let spans = self.read(move |reader| reader.spans_matching(&filter).map_err(internal)).await?;
         Ok(answer(analysis::errors(&spans, limit as usize)))
     }
 
@@ -210,14 +251,14 @@ impl Traces {
         of calls and failures, input and output tokens, cost in USD, and p50/p95 latency in ms. Most expensive first.",
         annotations(read_only_hint = true)
     )]
-    fn usage_summary(&self, Parameters(args): Parameters<UsageSummaryArgs>) -> Result<CallToolResult, ErrorData> {
+    async fn usage_summary(&self, Parameters(args): Parameters<UsageSummaryArgs>) -> Result<CallToolResult, ErrorData> {
         let by = args.group_by.unwrap_or(GroupBy::Model);
         let filter = SpanFilter {
             since_ns: since_ns("since", args.since.as_deref(), Some("24h"))?,
             errors_only: false,
             service: args.service,
         };
-        let spans = self.read(|reader| reader.spans_matching(&filter).map_err(internal))?;
+        let spans = self.read(move |reader| reader.spans_matching(&filter).map_err(internal)).await?;
         let mut summary = analysis::usage(&spans, by);
         summary["group_by"] = serde_json::to_value(format!("{by:?}").to_lowercase()).unwrap_or_default();
         Ok(answer(summary))
@@ -229,8 +270,8 @@ impl Traces {
         and errors.",
         annotations(read_only_hint = true)
     )]
-    fn compare_runs(&self, Parameters(args): Parameters<CompareRunsArgs>) -> Result<CallToolResult, ErrorData> {
-        self.read(|reader| {
+    async fn compare_runs(&self, Parameters(args): Parameters<CompareRunsArgs>) -> Result<CallToolResult, ErrorData> {
+        self.read(move |reader| {
             let before = Self::resolve(reader, "before", &args.before)?;
             let after = Self::resolve(reader, "after", &args.after)?;
             let load = |id: &str| -> Result<_, ErrorData> {
@@ -240,6 +281,7 @@ impl Traces {
             let (a, b) = (load(&before)?, load(&after)?);
             Ok(answer(analysis::compare((&a.0, &a.1), (&b.0, &b.1))))
         })
+        .await
     }
 }
 
@@ -254,13 +296,10 @@ impl ServerHandler for Traces {
 
 /// Serves over stdio until the client goes, or over streamable HTTP at `address` (`/mcp`).
 pub async fn run(path: PathBuf, http: Option<String>) -> Result<(), String> {
-    let open = || Reader::open(&path).map_err(|e| e.to_string());
     match http {
         None => {
-            let server = Traces::new(open()?)
-                .serve(rmcp::transport::stdio())
-                .await
-                .map_err(|e| format!("MCP over stdio: {e}"))?;
+            let server =
+                Traces::new(path).serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP over stdio: {e}"))?;
             server.waiting().await.map_err(|e| e.to_string())?;
             Ok(())
         }
@@ -272,16 +311,23 @@ async fn serve_http(path: &std::path::Path, address: &str) -> Result<(), String>
     use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
     use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
-    Reader::open(path).map_err(|e| e.to_string())?;
-    let path = path.to_owned();
+    let traces = Traces::new(path.to_owned());
     let service = StreamableHttpService::new(
-        move || Reader::open(&path).map(Traces::new).map_err(std::io::Error::other),
+        move || Ok(traces.clone()),
         Arc::new(LocalSessionManager::default()),
         StreamableHttpServerConfig::default(),
     );
     let listener = crate::serve::bind(address, "MCP over HTTP", "--http").await?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    eprintln!("otel-genai: MCP server at http://{local}/mcp");
+    if local.ip().is_unspecified() {
+        eprintln!(
+            "otel-genai: MCP server at http://127.0.0.1:{}/mcp (requests naming another host are refused, as a \
+             guard against DNS rebinding)",
+            local.port()
+        );
+    } else {
+        eprintln!("otel-genai: MCP server at http://{local}/mcp");
+    }
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => accepted.map_err(|e| e.to_string())?,

@@ -16,6 +16,8 @@ pub struct SpanRow {
     pub span_id: String,
     /// Empty for a root.
     pub parent_id: String,
+    /// Whether the parent is in another process (the span is this process's root).
+    pub remote_parent: bool,
     pub name: String,
     /// 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer.
     pub kind: i32,
@@ -150,6 +152,8 @@ pub fn spans(request: &ExportTraceServiceRequest) -> Rows {
                     trace_id: hex(&span.trace_id),
                     span_id: hex(&span.span_id),
                     parent_id,
+                    // SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE and SPAN_FLAGS_CONTEXT_IS_REMOTE.
+                    remote_parent: span.flags & 0x300 == 0x300,
                     name: span.name.clone(),
                     kind: span.kind,
                     start_ns: nanos(span.start_time_unix_nano),

@@ -66,7 +66,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "d" => number * 86_400.0,
         _ => return Err(format!("{text:?}: unknown unit {unit:?}; use ms, s, m, h or d")),
     };
-    Ok(Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text:?} is not a duration this side of forever"))
 }
 
 /// `1GiB`, `500MB`, `64KiB`, `1000000`.

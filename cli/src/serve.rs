@@ -3,8 +3,9 @@
 //!
 //! - A request the store cannot take now (its queue is full, or it is at its size limit) is
 //!   answered with OTLP's retryable status: gRPC `UNAVAILABLE`, HTTP 503 with `Retry-After`.
-//! - A request that cannot be decoded is answered with the protocol's error (gRPC
-//!   `INVALID_ARGUMENT`, HTTP 400 with a `google.rpc.Status`) and nothing of it is stored.
+//! - A request that cannot be decoded, or is too large, is answered with the protocol's
+//!   error (gRPC `INVALID_ARGUMENT`, HTTP 400 or 413 with a `google.rpc.Status`) and nothing of
+//!   it is stored.
 //! - Spans with invalid ids are refused one by one through OTLP's partial success.
 //! - Both listeners accept gRPC and HTTP alike (HTTP/1.1 and HTTP/2), so an exporter set to
 //!   the wrong port still gets through.
@@ -39,8 +40,12 @@ use crate::forward::{self, Forwarder};
 use crate::otlp::{self, Rows};
 use crate::store::{StoreError, Writer};
 
-/// The largest request body taken (the SDKs' batches are far smaller).
+/// The largest request body taken, after decompression (the SDKs' batches are far smaller).
 const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// gRPC requests may be gzip-compressed (the OpenTelemetry Collector's exporters compress by
+/// default).
+const GZIP: tonic::codec::CompressionEncoding = tonic::codec::CompressionEncoding::Gzip;
 
 /// What the receiver hands each request to.
 pub struct Ingest {
@@ -184,20 +189,27 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
     if content_type.starts_with("application/grpc") {
         let grpc = Grpc(ingest);
         let response = if path.starts_with("/opentelemetry.proto.collector.trace.v1.TraceService/") {
-            TraceServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+            TraceServiceServer::new(grpc)
+                .accept_compressed(GZIP)
+                .max_decoding_message_size(MAX_BODY)
+                .call(request)
+                .await
         } else if path.starts_with("/opentelemetry.proto.collector.metrics.v1.MetricsService/") {
-            MetricsServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+            MetricsServiceServer::new(grpc)
+                .accept_compressed(GZIP)
+                .max_decoding_message_size(MAX_BODY)
+                .call(request)
+                .await
         } else if path.starts_with("/opentelemetry.proto.collector.logs.v1.LogsService/") {
-            LogsServiceServer::new(grpc).max_decoding_message_size(MAX_BODY).call(request).await
+            LogsServiceServer::new(grpc).accept_compressed(GZIP).max_decoding_message_size(MAX_BODY).call(request).await
         } else {
             return Ok(tonic::Status::unimplemented(format!("no OTLP service at {path}"))
                 .into_http::<Full<Bytes>>()
                 .map(boxed));
         };
-        return Ok(match response {
-            Ok(response) => response.map(boxed),
-            Err(never) => match never {},
-        });
+        let Ok(mut response) = response;
+        not_retryable_when_malformed(response.headers_mut());
+        return Ok(response.map(boxed));
     }
     let json = content_type.starts_with("application/json");
     let error = |code: StatusCode, grpc_code: tonic::Code, message: String| error(json, code, grpc_code, message);
@@ -228,13 +240,17 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
         ));
     }
     let encoding = header("content-encoding");
-    if !encoding.is_empty() && encoding != "identity" {
-        return Ok(error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            tonic::Code::InvalidArgument,
-            format!("content-encoding {encoding:?} is not supported: send uncompressed"),
-        ));
-    }
+    let gzip = match encoding.as_str() {
+        "" | "identity" => false,
+        "gzip" => true,
+        _ => {
+            return Ok(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                tonic::Code::InvalidArgument,
+                format!("content-encoding {encoding:?} is not supported: send gzip or uncompressed"),
+            ));
+        }
+    };
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(body) => body.to_bytes(),
         Err(reason) => {
@@ -249,6 +265,14 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
                 error(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, format!("cannot read the body: {reason}"))
             });
         }
+    };
+    let body = if gzip {
+        match gunzip(&body) {
+            Ok(body) => body,
+            Err(reason) => return Ok(error(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, reason)),
+        }
+    } else {
+        body
     };
     let stored = match signal {
         Signal::Traces => match decode::<ExportTraceServiceRequest>(json, &body) {
@@ -274,6 +298,33 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
             response
         }
     })
+}
+
+/// tonic answers a message it cannot decode with `INTERNAL` and one over the size limit
+/// with `OUT_OF_RANGE`, which OTLP exporters retry; neither will ever succeed, so both become
+/// `INVALID_ARGUMENT`.
+fn not_retryable_when_malformed(headers: &mut http::HeaderMap) {
+    let status = headers.get("grpc-status").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let message = headers.get("grpc-message").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let malformed = (status == "13" && message.contains("decode")) || status == "11";
+    if malformed {
+        headers.insert("grpc-status", http::HeaderValue::from_static("3"));
+    }
+}
+
+/// A gzip body, inflated up to [`MAX_BODY`] bytes.
+fn gunzip(body: &[u8]) -> Result<Bytes, String> {
+    use std::io::Read as _;
+    let mut inflated = Vec::new();
+    let limit = u64::try_from(MAX_BODY).unwrap_or(u64::MAX) + 1;
+    flate2::read::GzDecoder::new(body)
+        .take(limit)
+        .read_to_end(&mut inflated)
+        .map_err(|e| format!("the body is not valid gzip: {e}"))?;
+    if inflated.len() > MAX_BODY {
+        return Err(format!("the body inflates to over {MAX_BODY} bytes: export smaller batches"));
+    }
+    Ok(Bytes::from(inflated))
 }
 
 fn decode<T: prost::Message + Default + serde::de::DeserializeOwned>(json: bool, body: &[u8]) -> Result<T, String> {
@@ -348,8 +399,11 @@ impl LogsService for Grpc {
 }
 
 /// Progress while serving: a line every `every` when something was stored since the last.
-pub async fn report_progress(ingest: Arc<Ingest>, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let totals = ingest.writer.totals.clone();
+pub async fn report_progress(
+    totals: Arc<crate::store::write::Totals>,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut last = (0, 0, 0);
     loop {
         tokio::select! {

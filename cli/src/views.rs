@@ -16,7 +16,7 @@ use crate::store::{Reader, TraceFilter, TraceSummary};
 
 /// Attributes that hold what was said (prompts, answers, tool arguments and results):
 /// shown only when asked for.
-pub const CONTENT_ATTRIBUTES: [&str; 6] = [
+const CONTENT_ATTRIBUTES: [&str; 6] = [
     "gen_ai.input.messages",
     "gen_ai.output.messages",
     "gen_ai.system_instructions",
@@ -24,6 +24,27 @@ pub const CONTENT_ATTRIBUTES: [&str; 6] = [
     "gen_ai.tool.call.arguments",
     "gen_ai.tool.call.result",
 ];
+
+/// Whether an attribute holds content: the conventions' own, and the names other
+/// instrumentations use (`gen_ai.prompt.0.content`, `gen_ai.completion.*`, OpenInference's
+/// `llm.input_messages.*`, `input.value`, `output.value`).
+pub fn is_content(key: &str) -> bool {
+    CONTENT_ATTRIBUTES.contains(&key)
+        || ["gen_ai.prompt", "gen_ai.completion", "llm.input_messages", "llm.output_messages"]
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+        || matches!(key, "input.value" | "output.value")
+}
+
+/// Whether an event (span event or log record) carries content: the conventions' details
+/// event and the older per-message events (`gen_ai.user.message`, `gen_ai.choice`,
+/// `gen_ai.content.prompt`, ...).
+pub fn is_content_event(name: &str) -> bool {
+    name == "gen_ai.client.inference.operation.details"
+        || name.starts_with("gen_ai.content.")
+        || name == "gen_ai.choice"
+        || (name.starts_with("gen_ai.") && name.ends_with(".message"))
+}
 
 /// `2026-11-22 16:47:25` (UTC).
 pub fn time(ns: i64) -> String {
@@ -113,13 +134,16 @@ fn at(ns: i64) -> SystemTime {
 
 /// A stored span as the SDK's, so that the runtime's tree prints it.
 pub fn span_data(row: &SpanRow, content: bool) -> SpanData {
-    let keep = |key: &String| content || !CONTENT_ATTRIBUTES.contains(&key.as_str());
+    let keep = |key: &String| content || !is_content(key);
     let attributes = |map: &serde_json::Map<String, Value>| -> Vec<KeyValue> {
         map.iter().filter(|(k, _)| keep(k)).map(|(k, v)| KeyValue::new(k.clone(), otel_value(v))).collect()
     };
     let mut events = SpanEvents::default();
     for event in &row.events {
         let name = event.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+        if !content && is_content_event(&name) {
+            continue;
+        }
         let time = event.get("time_ns").and_then(Value::as_i64).unwrap_or(row.start_ns);
         let attrs = event.get("attributes").and_then(Value::as_object).map(attributes).unwrap_or_default();
         events.events.push(opentelemetry::trace::Event::new(name, at(time), attrs, 0));
@@ -177,8 +201,7 @@ pub fn tree(spans: &[SpanRow], logs: &[LogRow], attributes: bool, content: bool)
             lines.extend(pairs.into_iter().map(|kv| format!("{} = {}", kv.key, kv.value)));
         }
         for log in events.get(span.span_id().to_string().as_str()).into_iter().flatten() {
-            let carries_content = log.event_name == "gen_ai.client.inference.operation.details";
-            if carries_content && !content {
+            if is_content_event(&log.event_name) && !content {
                 continue;
             }
             if attributes || content {
@@ -198,30 +221,30 @@ pub fn tree(spans: &[SpanRow], logs: &[LogRow], attributes: bool, content: bool)
 /// `otel-genai tail`: prints each trace once its root has arrived, and again (marked) when
 /// more of it arrives later.
 pub async fn tail(reader: &Reader, filter: TraceFilter, last: usize, attributes: bool) -> rusqlite::Result<()> {
+    const PAGE: usize = 500;
     let mut printed: HashMap<String, i64> = HashMap::new();
-    let mut seen_up_to = 0_i64;
     let mut backlog = reader.traces(&TraceFilter { limit: last, ..filter.clone() })?;
     backlog.reverse();
     for trace in backlog.iter().filter(|t| last > 0 && t.complete) {
         print_trace(reader, trace, false, attributes)?;
         printed.insert(trace.trace_id.clone(), trace.spans);
     }
-    if let Some(newest) = reader.traces(&TraceFilter { limit: 1, ..TraceFilter::default() })?.first() {
-        seen_up_to = newest.received_ns;
-    }
+    let mut cursor = (reader.last_written()?, String::new());
     eprintln!("otel-genai: waiting for traces (Ctrl-C to stop)");
     loop {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let arrived =
-            reader.traces(&TraceFilter { received_after_ns: Some(seen_up_to), limit: 500, ..filter.clone() })?;
-        for trace in arrived {
-            seen_up_to = seen_up_to.max(trace.received_ns);
+        let page =
+            reader.traces(&TraceFilter { received_after: Some(cursor.clone()), limit: PAGE, ..filter.clone() })?;
+        for trace in &page {
+            cursor = (trace.received_ns, trace.trace_id.clone());
             if !trace.complete || printed.get(&trace.trace_id) == Some(&trace.spans) {
                 continue;
             }
             let again = printed.contains_key(&trace.trace_id);
-            print_trace(reader, &trace, again, attributes)?;
+            print_trace(reader, trace, again, attributes)?;
             printed.insert(trace.trace_id.clone(), trace.spans);
+        }
+        if page.len() < PAGE {
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
     }
 }

@@ -64,7 +64,7 @@ async fn malformed_requests_get_the_protocol_error_and_store_nothing() {
     // gRPC: a message that does not decode.
     let mut grpc = Grpc::connect(&serve.grpc).await.unwrap();
     let (code, message) = grpc.export_raw(b"\xff\xff\xff garbage").await.unwrap();
-    assert_ne!(code, 0, "{message}");
+    assert_eq!(code, 3, "INVALID_ARGUMENT, not retryable: {message}");
     assert_eq!(stored_spans(&db), 0);
 
     // Spans with bad ids are refused one by one; the others are stored.
@@ -84,6 +84,21 @@ async fn malformed_requests_get_the_protocol_error_and_store_nothing() {
     let (code, _) = grpc.traces(&request("edge", vec![chat_span(2, 1, None, now_ns())])).await.unwrap();
     assert_eq!(code, 0);
     assert_eq!(stored_spans(&db), 2);
+
+    // Compressed, as the OpenTelemetry Collector's exporters send by default.
+    let (code, message) = grpc.traces_gzip(&request("edge", vec![chat_span(3, 1, None, now_ns())])).await.unwrap();
+    assert_eq!(code, 0, "{message}");
+    let body = support::otlp::gzip(&request("edge", vec![chat_span(4, 1, None, now_ns())]).encode_to_vec());
+    let headers = [("content-type", "application/x-protobuf"), ("content-encoding", "gzip")];
+    let (status, _, _) = http.send("POST", "/v1/traces", &headers, body).await.unwrap();
+    assert_eq!(status, 200);
+    let (status, _, body) = http.send("POST", "/v1/traces", &headers, b"not gzip".to_vec()).await.unwrap();
+    assert_eq!(status, 400);
+    assert!(RpcStatus::decode(body).unwrap().message.starts_with("the body is not valid gzip"));
+    let brotli = [("content-type", "application/x-protobuf"), ("content-encoding", "br")];
+    let (status, _, _) = http.send("POST", "/v1/traces", &brotli, Vec::new()).await.unwrap();
+    assert_eq!(status, 415);
+    assert_eq!(stored_spans(&db), 4);
 
     // OTLP/JSON in, JSON out; the span reads back like any other.
     let json_request = json!({"resourceSpans": [{
@@ -112,7 +127,7 @@ async fn malformed_requests_get_the_protocol_error_and_store_nothing() {
     assert!(tree.starts_with("execute_tool lookup  ") && tree.contains("ERROR timeout: took too long"), "{tree}");
 
     let said = serve.stop();
-    assert!(said.last().unwrap().starts_with("otel-genai: stored 3 spans, 0 events and 0 metric points"), "{said:?}");
+    assert!(said.last().unwrap().starts_with("otel-genai: stored 5 spans, 0 events and 0 metric points"), "{said:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -328,19 +343,22 @@ async fn retention_removes_what_is_too_old_and_the_oldest_when_too_big() {
     let dir = scratch("retention");
     let db = dir.join("t.db");
 
-    // By age: a trace of two hours ago is gone when serve starts with a one-hour retention.
+    // By age of arrival: what came more than 2 s ago is gone when serve starts again with a
+    // 2 s retention, whatever times the spans carry; what comes after stays.
     let serve = Serve::start(&db, &[]);
     let mut http = Http::connect(&serve.http).await.unwrap();
-    let two_hours_ago = now_ns() - 7_200_000_000_000;
-    http.traces(&request("old", vec![chat_span(1, 1, None, two_hours_ago)])).await.unwrap();
-    http.traces(&request("new", vec![chat_span(2, 1, None, now_ns())])).await.unwrap();
+    http.traces(&request("early", vec![chat_span(1, 1, None, now_ns())])).await.unwrap();
     serve.stop();
-    assert_eq!(stored_spans(&db), 2);
-    let serve = Serve::start(&db, &["--retention", "1h"]);
+    assert_eq!(stored_spans(&db), 1);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let serve = Serve::start(&db, &["--retention", "2s"]);
+    let mut http = Http::connect(&serve.http).await.unwrap();
+    // A sender whose clock is a day behind: kept, it arrived just now.
+    http.traces(&request("late", vec![chat_span(2, 1, None, now_ns() - 86_400_000_000_000)])).await.unwrap();
     let (_, listed, _) = run(&db, &["traces", "--json"]);
     let services: Vec<Value> =
         listed.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["service"].clone()).collect();
-    assert_eq!(services, [json!("new")]);
+    assert_eq!(services, [json!("late")]);
     serve.stop();
 
     // By size: with 1 MiB at most, the oldest traces make room for the new ones.

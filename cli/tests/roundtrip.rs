@@ -14,6 +14,9 @@ use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 use support::{Serve, run, scratch};
 
+/// `init` installs global providers: one test at a time.
+static GLOBAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Two runs of the research agent (the second one's page fetch is rate limited), exported
 /// to `endpoint` with `protocol`.
 async fn export_two_runs(endpoint: String, protocol: Protocol) {
@@ -79,6 +82,7 @@ fn names(value: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_research_agent_read_back_through_the_views_and_mcp() {
+    let _one = GLOBAL.lock().await;
     let dir = scratch("roundtrip");
     let db = dir.join("traces.db");
     let serve = Serve::start(&db, &[]);
@@ -308,4 +312,29 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
         assert!(names.iter().any(|n| n == expected), "{expected} not in {names:?}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mcp_server_starts_before_the_store_exists_and_says_how_to_make_one() {
+    let _one = GLOBAL.lock().await;
+    let dir = scratch("mcp-first");
+    let db = dir.join("traces.db");
+    let mcp = Mcp::start(&db).await;
+    let (code, message) = mcp.error("list_traces", json!({})).await;
+    assert_eq!(code, -32002, "{message}");
+    assert!(message.contains("there is no such file: `otel-genai serve` creates it when it starts"), "{message}");
+    assert!(message.ends_with("start `otel-genai serve` and export to it, then ask again"), "{message}");
+
+    // Once serve has run, the same server answers.
+    let serve = Serve::start(&db, &[]);
+    export_two_runs(format!("http://{}", serve.grpc), Protocol::Grpc).await;
+    assert_eq!(mcp.call("list_traces", json!({})).await["count"], 2);
+    // An argument no tool has is named.
+    let unknown = mcp.try_call("list_traces", json!({"agent": "research-agent"})).await.unwrap();
+    assert_eq!(unknown.is_error, Some(true));
+    assert!(unknown.content[0].as_text().unwrap().text.contains("unknown field `agent`"), "{unknown:?}");
+    let (_, message) = mcp.error("list_traces", json!({"since": "99999999999999999999999d"})).await;
+    assert!(message.starts_with("since:"), "{message}");
+    mcp.client.cancel().await.unwrap();
+    serve.stop();
 }

@@ -27,13 +27,17 @@ impl SpanTree {
         spans.sort_by(|a, b| a.start_time.cmp(&b.start_time).then_with(|| a.name.cmp(&b.name)));
         let mut roots = Vec::new();
         let mut children = vec![Vec::new(); spans.len()];
+        let by_id: std::collections::HashMap<(TraceId, SpanId), usize> = spans
+            .iter()
+            .enumerate()
+            .map(|(index, span)| ((span.span_context.trace_id(), span.span_context.span_id()), index))
+            .collect();
         for (index, span) in spans.iter().enumerate() {
-            let parent = spans.iter().position(|candidate| {
-                candidate.span_context.span_id() == span.parent_span_id
-                    && candidate.span_context.trace_id() == span.span_context.trace_id()
-            });
+            let parent = by_id.get(&(span.span_context.trace_id(), span.parent_span_id));
             match parent {
-                Some(parent) if span.parent_span_id != SpanId::INVALID => children[parent].push(index),
+                Some(&parent) if span.parent_span_id != SpanId::INVALID && parent != index => {
+                    children[parent].push(index)
+                }
                 _ => roots.push(index),
             }
         }

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS spans (
     trace_id TEXT NOT NULL,
     span_id TEXT NOT NULL,
     parent_id TEXT NOT NULL,
+    remote_parent INTEGER NOT NULL,
     name TEXT NOT NULL,
     kind INTEGER NOT NULL,
     start_ns INTEGER NOT NULL,
@@ -106,8 +107,10 @@ CREATE TABLE IF NOT EXISTS logs (
     body TEXT NOT NULL,
     attributes TEXT NOT NULL,
     service TEXT NOT NULL,
-    scope TEXT NOT NULL
+    scope TEXT NOT NULL,
+    received_ns INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS logs_received ON logs (received_ns);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (trace_id);
 CREATE INDEX IF NOT EXISTS logs_time ON logs (time_ns);
 CREATE TABLE IF NOT EXISTS points (
@@ -120,8 +123,10 @@ CREATE TABLE IF NOT EXISTS points (
     unit TEXT NOT NULL,
     kind TEXT NOT NULL,
     attributes TEXT NOT NULL,
-    value TEXT NOT NULL
+    value TEXT NOT NULL,
+    received_ns INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS points_received ON points (received_ns);
 CREATE INDEX IF NOT EXISTS points_time ON points (time_ns);
 CREATE INDEX IF NOT EXISTS points_name ON points (name, time_ns);
 ";

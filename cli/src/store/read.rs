@@ -41,8 +41,9 @@ pub struct TraceFilter {
     pub errors_only: bool,
     pub since_ns: Option<i64>,
     pub min_duration_ns: Option<i64>,
-    /// Only traces written after this (the `received_ns` of an earlier summary).
-    pub received_after_ns: Option<i64>,
+    /// Only traces written after this point (`received_ns` and trace id of an earlier
+    /// summary), in the order they were written: for following the store.
+    pub received_after: Option<(i64, String)>,
     pub limit: usize,
 }
 
@@ -66,7 +67,7 @@ pub enum LookupError {
     Unknown(String),
     #[error("{0:?} is not a trace id: expected 32 hex digits (or at least 4 of its first)")]
     Malformed(String),
-    #[error("{prefix:?} starts {count} trace ids ({examples}): give more digits")]
+    #[error("{prefix:?} starts {count} or more trace ids ({examples}): give more digits")]
     Ambiguous { prefix: String, count: usize, examples: String },
     #[error("{0}")]
     Store(String),
@@ -101,7 +102,8 @@ fn array(text: &str) -> Vec<Value> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-const SPAN_COLUMNS: &str = "trace_id, span_id, parent_id, name, kind, start_ns, end_ns, status, status_message,
+const SPAN_COLUMNS: &str =
+    "trace_id, span_id, parent_id, remote_parent, name, kind, start_ns, end_ns, status, status_message,
     service, scope, attributes, events, links, resource";
 
 fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
@@ -109,18 +111,19 @@ fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
         trace_id: row.get(0)?,
         span_id: row.get(1)?,
         parent_id: row.get(2)?,
-        name: row.get(3)?,
-        kind: row.get(4)?,
-        start_ns: row.get(5)?,
-        end_ns: row.get(6)?,
-        status: row.get(7)?,
-        status_message: row.get(8)?,
-        service: row.get(9)?,
-        scope: row.get(10)?,
-        attributes: object(&row.get::<_, String>(11)?),
-        events: array(&row.get::<_, String>(12)?),
-        links: array(&row.get::<_, String>(13)?),
-        resource: object(&row.get::<_, String>(14)?),
+        remote_parent: row.get(3)?,
+        name: row.get(4)?,
+        kind: row.get(5)?,
+        start_ns: row.get(6)?,
+        end_ns: row.get(7)?,
+        status: row.get(8)?,
+        status_message: row.get(9)?,
+        service: row.get(10)?,
+        scope: row.get(11)?,
+        attributes: object(&row.get::<_, String>(12)?),
+        events: array(&row.get::<_, String>(13)?),
+        links: array(&row.get::<_, String>(14)?),
+        resource: object(&row.get::<_, String>(15)?),
     })
 }
 
@@ -135,7 +138,8 @@ impl Reader {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| fail(e.to_string()))?;
         connection.busy_timeout(Duration::from_secs(5)).map_err(|e| fail(e.to_string()))?;
         connection
-            .query_row("SELECT COUNT(*) FROM traces LIMIT 1", [], |_| Ok(()))
+            .query_row("SELECT 1 FROM traces LIMIT 1", [], |_| Ok(()))
+            .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(()) } else { Err(e) })
             .map_err(|e| fail(format!("not an otel-genai trace store ({e})")))?;
         Ok(Reader { connection })
     }
@@ -154,8 +158,8 @@ impl Reader {
         if let Some(name) = &filter.name {
             let n = bind(name.clone().into());
             conditions.push(format!(
-                "(t.root_name = {n} OR t.root_name LIKE '% ' || {n} OR EXISTS (SELECT 1 FROM spans s WHERE
-                  s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n} OR s.name = {n})))"
+                "(t.root_name = {n} OR substr(t.root_name, -length({n}) - 1) = ' ' || {n} OR EXISTS (SELECT 1 FROM
+                  spans s WHERE s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n} OR s.name = {n})))"
             ));
         }
         if filter.errors_only {
@@ -167,11 +171,12 @@ impl Reader {
         if let Some(min) = filter.min_duration_ns {
             conditions.push(format!("t.end_ns - t.start_ns >= {}", bind(min.into())));
         }
-        if let Some(after) = filter.received_after_ns {
-            conditions.push(format!("t.received_ns > {}", bind(after.into())));
+        if let Some((at, trace)) = &filter.received_after {
+            let (at, trace) = (bind((*at).into()), bind(trace.clone().into()));
+            conditions.push(format!("(t.received_ns > {at} OR (t.received_ns = {at} AND t.trace_id > {trace}))"));
         }
         let limit = bind(i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX).into());
-        let order = if filter.received_after_ns.is_some() { "t.received_ns" } else { "t.start_ns DESC" };
+        let order = if filter.received_after.is_some() { "t.received_ns, t.trace_id" } else { "t.start_ns DESC" };
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM traces t WHERE {} ORDER BY {order} LIMIT {limit}",
             conditions.join(" AND ")
@@ -179,6 +184,11 @@ impl Reader {
         let mut statement = self.connection.prepare(&sql)?;
         let rows = statement.query_map(rusqlite::params_from_iter(values), summary)?;
         rows.collect()
+    }
+
+    /// When the store was last written to (0 when empty).
+    pub fn last_written(&self) -> rusqlite::Result<i64> {
+        self.connection.query_row("SELECT COALESCE(MAX(received_ns), 0) FROM traces", [], |row| row.get(0))
     }
 
     /// The summary of one trace.

@@ -65,7 +65,7 @@ struct Job {
 
 /// The writing end of the store.
 pub struct Writer {
-    jobs: Option<SyncSender<Job>>,
+    jobs: Mutex<Option<SyncSender<Job>>>,
     pending: Arc<AtomicUsize>,
     max_pending: usize,
     pub totals: Arc<Totals>,
@@ -106,7 +106,7 @@ impl Writer {
             .spawn(move || state.run(received))
             .map_err(|e| StoreError::Write(e.to_string()))?;
         Ok(Writer {
-            jobs: Some(jobs),
+            jobs: Mutex::new(Some(jobs)),
             pending,
             max_pending: options.max_pending,
             totals,
@@ -120,6 +120,7 @@ impl Writer {
         if count == 0 {
             return Ok(Stored::default());
         }
+        let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner).clone().ok_or(StoreError::Stopped)?;
         let waiting = self.pending.fetch_add(count, Ordering::AcqRel);
         if waiting > 0 && waiting + count > self.max_pending {
             self.pending.fetch_sub(count, Ordering::AcqRel);
@@ -127,7 +128,6 @@ impl Writer {
             return Err(StoreError::Busy { pending: waiting });
         }
         let (done, answer) = tokio::sync::oneshot::channel();
-        let jobs = self.jobs.as_ref().ok_or(StoreError::Stopped)?;
         match jobs.try_send(Job { rows, done }) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
@@ -143,9 +143,10 @@ impl Writer {
         answer.await.unwrap_or(Err(StoreError::Stopped))
     }
 
-    /// Writes what is queued and stops the thread.
-    pub fn stop(&mut self) {
-        self.jobs = None;
+    /// Writes what is queued (and what requests still in flight hand over) and stops the
+    /// thread; later writes are answered [`StoreError::Stopped`].
+    pub fn stop(&self) {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(thread) = self.thread.lock().unwrap_or_else(PoisonError::into_inner).take() {
             let _ = thread.join();
         }
@@ -296,56 +297,53 @@ impl WriterThread {
     /// above 80% of the size limit.
     fn maintain(&mut self) {
         self.last_maintenance = Instant::now();
+        // By when the data arrived, not the times it carries: a sender's clock may be off.
         let cutoff = now_ns().saturating_sub(i64::try_from(self.retention.as_nanos()).unwrap_or(i64::MAX));
-        let _ = self.delete_before(cutoff);
+        let _ = self.delete_received_before(cutoff);
+        // Then the oldest tenth of each table, until the data is under 80% of the limit.
         while self.used_bytes() > self.max_size / 10 * 8 {
-            // The oldest tenth of the traces, and the events and points as old.
-            let count: i64 = self.connection.query_row("SELECT COUNT(*) FROM traces", [], |r| r.get(0)).unwrap_or(0);
-            if count == 0 {
-                let oldest_log: Option<i64> =
-                    self.connection.query_row("SELECT MAX(time_ns) FROM logs", [], |r| r.get(0)).unwrap_or(None);
-                let _ = self.delete_before(oldest_log.unwrap_or(i64::MAX).saturating_add(1));
-                break;
-            }
-            let boundary: Option<i64> = self
-                .connection
-                .query_row(
-                    "SELECT start_ns FROM traces ORDER BY start_ns LIMIT 1 OFFSET ?1",
-                    [(count / 10).max(1) - 1],
-                    |r| r.get(0),
-                )
-                .unwrap_or(None);
-            let Some(boundary) = boundary else { break };
-            if self.delete_traces_started_by(boundary).unwrap_or(0) == 0 {
-                break;
+            match self.delete_oldest_tenth() {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
             }
         }
     }
 
-    fn delete_before(&mut self, cutoff: i64) -> rusqlite::Result<()> {
+    fn delete_received_before(&mut self, cutoff: i64) -> rusqlite::Result<()> {
         let transaction = self.connection.transaction()?;
-        transaction
-            .execute("DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE end_ns < ?1)", [cutoff])?;
-        let traces = transaction.execute("DELETE FROM traces WHERE end_ns < ?1", [cutoff])?;
-        transaction.execute("DELETE FROM logs WHERE time_ns < ?1", [cutoff])?;
-        transaction.execute("DELETE FROM points WHERE time_ns < ?1", [cutoff])?;
+        transaction.execute(
+            "DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE received_ns < ?1)",
+            [cutoff],
+        )?;
+        let traces = transaction.execute("DELETE FROM traces WHERE received_ns < ?1", [cutoff])?;
+        transaction.execute("DELETE FROM logs WHERE received_ns < ?1", [cutoff])?;
+        transaction.execute("DELETE FROM points WHERE received_ns < ?1", [cutoff])?;
         transaction.commit()?;
         self.totals.evicted_traces.fetch_add(traces as u64, Ordering::Relaxed);
         Ok(())
     }
 
-    fn delete_traces_started_by(&mut self, boundary: i64) -> rusqlite::Result<usize> {
+    /// Deletes the tenth of the traces, of the events and of the metric points that arrived
+    /// first; how many rows went.
+    fn delete_oldest_tenth(&mut self) -> rusqlite::Result<usize> {
         let transaction = self.connection.transaction()?;
-        transaction.execute(
-            "DELETE FROM spans WHERE trace_id IN (SELECT trace_id FROM traces WHERE start_ns <= ?1)",
-            [boundary],
-        )?;
-        let traces = transaction.execute("DELETE FROM traces WHERE start_ns <= ?1", [boundary])?;
-        transaction.execute("DELETE FROM logs WHERE time_ns <= ?1", [boundary])?;
-        transaction.execute("DELETE FROM points WHERE time_ns <= ?1", [boundary])?;
-        transaction.commit()?;
+        let count: i64 = transaction.query_row("SELECT COUNT(*) FROM traces", [], |r| r.get(0))?;
+        let oldest = "SELECT trace_id FROM traces ORDER BY received_ns LIMIT ?1";
+        let tenth = (count / 10).max(1);
+        transaction.execute(&format!("DELETE FROM spans WHERE trace_id IN ({oldest})"), [tenth])?;
+        let traces = transaction.execute(&format!("DELETE FROM traces WHERE trace_id IN ({oldest})"), [tenth])?;
         self.totals.evicted_traces.fetch_add(traces as u64, Ordering::Relaxed);
-        Ok(traces)
+        let logs = transaction.execute(
+            "DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY id LIMIT max(1, (SELECT COUNT(*) FROM logs) / 10))",
+            [],
+        )?;
+        let points = transaction.execute(
+            "DELETE FROM points WHERE id IN (SELECT id FROM points ORDER BY id
+                LIMIT max(1, (SELECT COUNT(*) FROM points) / 10))",
+            [],
+        )?;
+        transaction.commit()?;
+        Ok(traces + logs + points)
     }
 }
 
@@ -366,33 +364,34 @@ fn clone_error(error: &StoreError) -> StoreError {
     }
 }
 
-/// Recomputes a trace's summary from its spans: the root (the span without a parent, else
-/// the earliest), the time it covers, and the tokens and cost of the calls in it (agents
+/// Recomputes a trace's summary from its spans: the root (the span without a parent or
+/// whose parent is in another process, else the earliest), the time it covers, and the tokens and cost of the calls in it (agents
 /// and workflows carry totals of their children, which are not counted again).
 static SUMMARY: LazyLock<String> = LazyLock::new(|| {
+    // TOTAL, not SUM: a sum past i64 saturates instead of failing the commit.
     format!(
         "INSERT OR REPLACE INTO traces (trace_id, service, root_name, root_span_id, complete, start_ns, end_ns,
             spans, input_tokens, output_tokens, cost, errors, received_ns)
-         SELECT ?1, r.service, r.name, r.span_id, r.parent_id = '', a.start_ns, a.end_ns, a.spans,
-            a.input_tokens, a.output_tokens, a.cost, a.errors, ?2
+         SELECT ?1, r.service, r.name, r.span_id, r.parent_id = '' OR r.remote_parent, a.start_ns, a.end_ns,
+            a.spans, a.input_tokens, a.output_tokens, a.cost, a.errors, ?2
          FROM (SELECT MIN(start_ns) AS start_ns, MAX(end_ns) AS end_ns, COUNT(*) AS spans,
-                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE input_tokens END), 0) AS input_tokens,
-                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE output_tokens END), 0) AS output_tokens,
-                 COALESCE(SUM(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE cost END), 0.0) AS cost,
-                 COALESCE(SUM(status = 2), 0) AS errors
+                 CAST(TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE input_tokens END) AS INTEGER) AS input_tokens,
+                 CAST(TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE output_tokens END) AS INTEGER) AS output_tokens,
+                 TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE cost END) AS cost,
+                 COUNT(CASE WHEN status = 2 THEN 1 END) AS errors
                FROM spans WHERE trace_id = ?1) AS a,
-              (SELECT service, name, span_id, parent_id FROM spans WHERE trace_id = ?1
-               ORDER BY parent_id <> '', start_ns LIMIT 1) AS r"
+              (SELECT service, name, span_id, parent_id, remote_parent FROM spans WHERE trace_id = ?1
+               ORDER BY parent_id <> '' AND NOT remote_parent, start_ns LIMIT 1) AS r"
     )
 });
 
 fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Result<Stored> {
     let mut span = connection.prepare_cached(
-        "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, name, kind, start_ns, end_ns, status,
+        "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, remote_parent, name, kind, start_ns, end_ns, status,
             status_message, service, scope, operation, provider, model, agent, tool, error_type,
             input_tokens, output_tokens, cost, attributes, events, links, resource, received_ns)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25)",
+            ?21, ?22, ?23, ?24, ?25, ?26)",
     )?;
     for row in &rows.spans {
         let text = |key: &str| row.attributes.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -401,6 +400,7 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.trace_id,
             row.span_id,
             row.parent_id,
+            row.remote_parent,
             row.name,
             row.kind,
             row.start_ns,
@@ -427,7 +427,7 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
     }
     let mut log = connection.prepare_cached(
         "INSERT INTO logs (time_ns, trace_id, span_id, severity, severity_text, event_name, body, attributes,
-            service, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            service, scope, received_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for row in &rows.logs {
         log.execute(params![
@@ -441,11 +441,12 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             Value::Object(row.attributes.clone()).to_string(),
             row.service,
             row.scope,
+            received,
         ])?;
     }
     let mut point = connection.prepare_cached(
-        "INSERT INTO points (time_ns, start_ns, service, scope, name, unit, kind, attributes, value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO points (time_ns, start_ns, service, scope, name, unit, kind, attributes, value, received_ns)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for row in &rows.points {
         point.execute(params![
@@ -458,6 +459,7 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.kind,
             Value::Object(row.attributes.clone()).to_string(),
             row.value.to_string(),
+            received,
         ])?;
     }
     Ok(Stored { spans: rows.spans.len() as u64, logs: rows.logs.len() as u64, points: rows.points.len() as u64 })

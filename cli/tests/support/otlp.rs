@@ -75,6 +75,14 @@ pub fn request(service: &str, spans: Vec<Span>) -> ExportTraceServiceRequest {
     }
 }
 
+/// `bytes`, gzip-compressed.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
 pub fn now_ns() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
 }
@@ -149,8 +157,17 @@ impl Grpc {
     /// Calls `TraceService/Export` with `message` (raw bytes, framed here): the `grpc-status`
     /// and `grpc-message` the server ends with.
     pub async fn export_raw(&mut self, message: &[u8]) -> Result<(i32, String), hyper::Error> {
+        self.export_framed(message, false).await
+    }
+
+    /// The same with the message gzip-compressed (`grpc-encoding: gzip`).
+    pub async fn traces_gzip(&mut self, request: &ExportTraceServiceRequest) -> Result<(i32, String), hyper::Error> {
+        self.export_framed(&gzip(&request.encode_to_vec()), true).await
+    }
+
+    async fn export_framed(&mut self, message: &[u8], compressed: bool) -> Result<(i32, String), hyper::Error> {
         let mut framed = Vec::with_capacity(message.len() + 5);
-        framed.push(0);
+        framed.push(u8::from(compressed));
         framed.extend_from_slice(&(message.len() as u32).to_be_bytes());
         framed.extend_from_slice(message);
         let request = http::Request::builder()
@@ -158,6 +175,7 @@ impl Grpc {
             .uri(format!("http://{}/opentelemetry.proto.collector.trace.v1.TraceService/Export", self.address))
             .header("content-type", "application/grpc")
             .header("te", "trailers")
+            .header("grpc-encoding", if compressed { "gzip" } else { "identity" })
             .body(Full::new(Bytes::from(framed)))
             .unwrap();
         self.sender.ready().await?;
