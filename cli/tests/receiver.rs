@@ -430,3 +430,42 @@ async fn memory_keeps_nothing_on_disk() {
     assert!(!ok);
     assert!(stderr.contains("there is no such file: `otel-genai serve` creates it when it starts"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_sent_again_is_stored_once() {
+    let dir = scratch("again");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &[]);
+    let now = now_ns().to_string();
+    let logs = json!({"resourceLogs": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "again"}}]},
+        "scopeLogs": [{"logRecords": [{
+            "timeUnixNano": now, "eventName": "gen_ai.client.operation.exception", "severityNumber": 13,
+            "attributes": [{"key": "exception.message", "value": {"stringValue": "rate limited"}}]
+        }]}]
+    }]});
+    let metrics = json!({"resourceMetrics": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "again"}}]},
+        "scopeMetrics": [{"metrics": [{"name": "gen_ai.client.token.usage", "unit": "{token}", "sum": {
+            "aggregationTemporality": 2, "isMonotonic": true,
+            "dataPoints": [{"timeUnixNano": now, "asInt": "42",
+                "attributes": [{"key": "gen_ai.token.type", "value": {"stringValue": "input"}}]}]
+        }}]}]
+    }]});
+    for _ in 0..2 {
+        let (status, _, _) = post(&serve.http, "/v1/logs", "application/json", logs.to_string().into_bytes()).await;
+        assert_eq!(status, 200);
+        let (status, _, _) =
+            post(&serve.http, "/v1/metrics", "application/json", metrics.to_string().into_bytes()).await;
+        assert_eq!(status, 200);
+    }
+    let said = serve.stop();
+    assert!(said.last().unwrap().starts_with("otel-genai: stored 0 spans, 1 events and 1 metric points"), "{said:?}");
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let count = |table: &str| -> i64 {
+        connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!((count("logs"), count("points")), (1, 1));
+    let value: String = connection.query_row("SELECT value FROM points", [], |r| r.get(0)).unwrap();
+    assert_eq!(value, "42");
+}

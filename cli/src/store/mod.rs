@@ -108,8 +108,10 @@ CREATE TABLE IF NOT EXISTS logs (
     attributes TEXT NOT NULL,
     service TEXT NOT NULL,
     scope TEXT NOT NULL,
-    received_ns INTEGER NOT NULL
+    received_ns INTEGER NOT NULL,
+    digest INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS logs_once ON logs (digest, time_ns);
 CREATE INDEX IF NOT EXISTS logs_received ON logs (received_ns);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (trace_id);
 CREATE INDEX IF NOT EXISTS logs_time ON logs (time_ns);
@@ -124,8 +126,10 @@ CREATE TABLE IF NOT EXISTS points (
     kind TEXT NOT NULL,
     attributes TEXT NOT NULL,
     value TEXT NOT NULL,
-    received_ns INTEGER NOT NULL
+    received_ns INTEGER NOT NULL,
+    digest INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS points_once ON points (digest, time_ns);
 CREATE INDEX IF NOT EXISTS points_received ON points (received_ns);
 CREATE INDEX IF NOT EXISTS points_time ON points (time_ns);
 CREATE INDEX IF NOT EXISTS points_name ON points (name, time_ns);

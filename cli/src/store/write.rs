@@ -385,6 +385,20 @@ static SUMMARY: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// FNV-1a over `parts` (with a separator): what makes an event or a data point the same one
+/// again, so that a request sent twice (its answer lost) stores it once. Spans need none:
+/// their ids are their identity.
+fn digest(parts: &[&str]) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash as i64
+}
+
 fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Result<Stored> {
     let mut span = connection.prepare_cached(
         "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, remote_parent, name, kind, start_ns, end_ns, status,
@@ -426,30 +440,37 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
         ])?;
     }
     let mut log = connection.prepare_cached(
-        "INSERT INTO logs (time_ns, trace_id, span_id, severity, severity_text, event_name, body, attributes,
-            service, scope, received_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT OR IGNORE INTO logs (time_ns, trace_id, span_id, severity, severity_text, event_name, body,
+            attributes, service, scope, received_ns, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
+    let mut logs = 0;
     for row in &rows.logs {
-        log.execute(params![
+        let (body, attributes) = (row.body.to_string(), Value::Object(row.attributes.clone()).to_string());
+        let digest = digest(&[&row.trace_id, &row.span_id, &row.event_name, &row.service, &body, &attributes]);
+        logs += log.execute(params![
             row.time_ns,
             row.trace_id,
             row.span_id,
             row.severity,
             row.severity_text,
             row.event_name,
-            row.body.to_string(),
-            Value::Object(row.attributes.clone()).to_string(),
+            body,
+            attributes,
             row.service,
             row.scope,
             received,
+            digest,
         ])?;
     }
     let mut point = connection.prepare_cached(
-        "INSERT INTO points (time_ns, start_ns, service, scope, name, unit, kind, attributes, value, received_ns)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR IGNORE INTO points (time_ns, start_ns, service, scope, name, unit, kind, attributes, value,
+            received_ns, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
+    let mut points = 0;
     for row in &rows.points {
-        point.execute(params![
+        let (attributes, value) = (Value::Object(row.attributes.clone()).to_string(), row.value.to_string());
+        let digest = digest(&[&row.service, &row.scope, &row.name, &attributes, &value, &row.start_ns.to_string()]);
+        points += point.execute(params![
             row.time_ns,
             row.start_ns,
             row.service,
@@ -457,10 +478,11 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.name,
             row.unit,
             row.kind,
-            Value::Object(row.attributes.clone()).to_string(),
-            row.value.to_string(),
+            attributes,
+            value,
             received,
+            digest,
         ])?;
     }
-    Ok(Stored { spans: rows.spans.len() as u64, logs: rows.logs.len() as u64, points: rows.points.len() as u64 })
+    Ok(Stored { spans: rows.spans.len() as u64, logs: logs as u64, points: points as u64 })
 }
