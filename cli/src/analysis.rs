@@ -385,10 +385,12 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
         row.calls += 1;
         row.errors += u64::from(span.status == 2);
         let (input, output, cost) = if is_container(span) {
+            // Our totals; other instrumentations may put the usage on the agent span itself.
+            let cost = |key: &str| span.attributes.get(key).and_then(Value::as_f64);
             (
-                int(span, "otel_genai.total.input_tokens"),
-                int(span, "otel_genai.total.output_tokens"),
-                span.attributes.get("otel_genai.total.cost").and_then(Value::as_f64),
+                int(span, "otel_genai.total.input_tokens").or_else(|| int(span, "gen_ai.usage.input_tokens")),
+                int(span, "otel_genai.total.output_tokens").or_else(|| int(span, "gen_ai.usage.output_tokens")),
+                cost("otel_genai.total.cost").or_else(|| cost("gen_ai.usage.cost")),
             )
         } else {
             (
@@ -498,4 +500,50 @@ pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -
         ));
     }
     answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent_span(name: &str, attributes: Value) -> SpanRow {
+        let mut attributes = attributes.as_object().unwrap().clone();
+        attributes.insert("gen_ai.operation.name".into(), json!("invoke_agent"));
+        attributes.insert("gen_ai.agent.name".into(), json!(name));
+        SpanRow {
+            trace_id: "ab".repeat(16),
+            span_id: "cd".repeat(8),
+            parent_id: String::new(),
+            remote_parent: false,
+            name: format!("invoke_agent {name}"),
+            kind: 1,
+            start_ns: 1_000_000,
+            end_ns: 41_000_000,
+            status: 0,
+            status_message: String::new(),
+            service: "svc".into(),
+            scope: "scope".into(),
+            attributes,
+            events: Vec::new(),
+            links: Vec::new(),
+            resource: Map::new(),
+        }
+    }
+
+    #[test]
+    fn agent_usage_comes_from_our_totals_or_from_the_agent_span_itself() {
+        let spans = [
+            agent_span("ours", json!({"otel_genai.total.input_tokens": 30, "otel_genai.total.cost": 0.5})),
+            agent_span("theirs", json!({"gen_ai.usage.input_tokens": 7, "gen_ai.usage.output_tokens": 3})),
+        ];
+        let usage = usage(&spans, GroupBy::Agent);
+        let groups = usage["groups"].as_array().unwrap();
+        let find = |key: &str| groups.iter().find(|g| g["key"] == key).unwrap().clone();
+        assert_eq!((find("ours")["input_tokens"].clone(), find("ours")["cost_usd"].clone()), (json!(30), json!(0.5)));
+        assert_eq!(
+            (find("theirs")["input_tokens"].clone(), find("theirs")["output_tokens"].clone()),
+            (json!(7), json!(3))
+        );
+        assert_eq!(find("theirs")["p50_ms"], json!(40.0));
+    }
 }

@@ -152,7 +152,11 @@ async fn a_full_store_answers_retry_later_and_keeps_nothing_of_the_request() {
     assert_eq!(headers["retry-after"], "1");
     let error = RpcStatus::decode(body).unwrap();
     assert_eq!(error.code, 14, "UNAVAILABLE");
-    assert!(error.message.contains("the store is full (262144 bytes, --max-size)"), "{}", error.message);
+    assert!(
+        error.message.contains("the store is full (its limit of 262144 bytes, --max-size, or the disk)"),
+        "{}",
+        error.message
+    );
     let (code, message) = grpc.traces(&request("full", big)).await.unwrap();
     assert_eq!(code, 14, "{message}");
     assert_eq!(stored_spans(&db), 0, "nothing of a refused request is kept");

@@ -17,7 +17,9 @@ pub use write::{Writer, WriterOptions, now_ns};
 pub enum StoreError {
     #[error("the store is busy: {pending} rows are waiting to be written")]
     Busy { pending: usize },
-    #[error("the store is full ({limit} bytes, --max-size) and the oldest data cannot make room fast enough")]
+    #[error(
+        "the store is full (its limit of {limit} bytes, --max-size, or the disk) and the oldest data cannot make room fast enough"
+    )]
     Full { limit: u64 },
     #[error("the store stopped")]
     Stopped,
