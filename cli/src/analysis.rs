@@ -11,6 +11,8 @@ use crate::views::{duration, is_content, is_content_event, time};
 
 /// Longest string value kept in an answer; longer ones are cut and marked.
 const MAX_STRING: usize = 2_000;
+/// Deepest level of the tree shown (deeper spans are counted in `truncated`).
+const MAX_DEPTH: usize = 100;
 /// Most events shown for one span.
 const MAX_EVENTS: usize = 50;
 /// Most attributes (and array items) shown for one span.
@@ -120,6 +122,7 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
     fn node(
         walk: &Walk<'_>,
         index: usize,
+        depth: usize,
         budget: &mut usize,
         omitted: &mut usize,
         cut: &mut u64,
@@ -237,21 +240,28 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         let kids = walk.children.get(span.span_id.as_str()).cloned().unwrap_or_default();
         let mut shown = Vec::new();
         for child in kids {
-            if *budget == 0 {
+            if *budget == 0 || depth + 1 >= MAX_DEPTH {
                 *omitted += 1 + count_below(walk, child);
                 continue;
             }
-            shown.push(node(walk, child, budget, omitted, cut, content_present));
+            shown.push(node(walk, child, depth + 1, budget, omitted, cut, content_present));
         }
         if !shown.is_empty() {
             out.insert("children".into(), Value::Array(shown));
         }
         Value::Object(out)
     }
+    /// How many spans are below `index` (without recursing: traces can be deep).
     fn count_below(walk: &Walk<'_>, index: usize) -> usize {
-        walk.children
-            .get(walk.spans[index].span_id.as_str())
-            .map_or(0, |kids| kids.iter().map(|k| 1 + count_below(walk, *k)).sum())
+        let mut count = 0;
+        let mut stack = vec![index];
+        while let Some(next) = stack.pop() {
+            if let Some(kids) = walk.children.get(walk.spans[next].span_id.as_str()) {
+                count += kids.len();
+                stack.extend(kids);
+            }
+        }
+        count
     }
 
     let walk = Walk { spans, children: &children, logs: &logs_by_span, limits, start };
@@ -261,8 +271,11 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
             omitted += 1 + count_below(&walk, root);
             continue;
         }
-        tree.push(node(&walk, root, &mut budget, &mut omitted, &mut cut, &mut content_present));
+        tree.push(node(&walk, root, 0, &mut budget, &mut omitted, &mut cut, &mut content_present));
     }
+    // Spans in a parent cycle are reached from no root: counted, not lost without a word.
+    let shown = limits.max_spans - budget;
+    omitted = omitted.max(spans.len().saturating_sub(shown));
     let mut answer = trace_summary(trace);
     answer["tree"] = Value::Array(tree);
     let content_note = match (content_present, limits.content) {
@@ -276,8 +289,8 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
             "spans_omitted": omitted,
             "values_cut": cut,
             "note": format!(
-                "at most {} spans, {MAX_EVENTS} events and {MAX_ITEMS} attributes or items a span, and {MAX_STRING} \
-                 characters a value; raise max_spans to see more spans",
+                "at most {} spans, {MAX_DEPTH} levels, {MAX_EVENTS} events and {MAX_ITEMS} attributes or items a \
+                 span, and {MAX_STRING} characters a value; raise max_spans to see more spans",
                 limits.max_spans
             ),
         });
@@ -545,5 +558,48 @@ mod tests {
             (json!(7), json!(3))
         );
         assert_eq!(find("theirs")["p50_ms"], json!(40.0));
+    }
+
+    fn span(id: u64, parent: Option<u64>) -> SpanRow {
+        let mut row = agent_span("a", json!({}));
+        row.span_id = format!("{id:016x}");
+        row.parent_id = parent.map(|p| format!("{p:016x}")).unwrap_or_default();
+        row.name = format!("step {id}");
+        row
+    }
+
+    #[test]
+    fn deep_and_cyclic_traces_are_cut_and_counted_not_lost() {
+        let summary = TraceSummary {
+            trace_id: "ab".repeat(16),
+            service: "svc".into(),
+            root: "step 1".into(),
+            complete: true,
+            start_ns: 0,
+            duration_ns: 1,
+            spans: 0,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost: 0.0,
+            errors: 0,
+            received_ns: 0,
+        };
+        let limits = TraceLimits { content: false, attributes: false, max_spans: 2000 };
+        // A chain 300 deep.
+        let chain: Vec<SpanRow> = (1..=300).map(|i| span(i, (i > 1).then(|| i - 1))).collect();
+        let tree = trace_tree(&summary, &chain, &[], limits);
+        let mut depth = 0;
+        let mut level = &tree["tree"][0];
+        while let Some(next) = level.get("children") {
+            level = &next[0];
+            depth += 1;
+        }
+        assert_eq!(depth + 1, MAX_DEPTH);
+        assert_eq!(tree["truncated"]["spans_omitted"], json!(300 - MAX_DEPTH));
+        // Two spans that are each other's parent, beside a root.
+        let cycle = vec![span(1, None), span(2, Some(3)), span(3, Some(2))];
+        let tree = trace_tree(&summary, &cycle, &[], limits);
+        assert_eq!(tree["tree"].as_array().unwrap().len(), 1);
+        assert_eq!(tree["truncated"]["spans_omitted"], json!(2));
     }
 }

@@ -253,6 +253,18 @@ impl<'a> SpanNode<'a> {
     }
 
     fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str, details: Details<'_>) -> fmt::Result {
+        // Each level adds three characters to the prefix; deeper than this, count instead of
+        // recursing (a trace can be a chain thousands of spans deep).
+        const DEEPEST: usize = 100;
+        if prefix.chars().count() >= DEEPEST * 3 && !self.children().is_empty() {
+            let mut below = 0;
+            let mut stack = self.children();
+            while let Some(node) = stack.pop() {
+                below += 1;
+                stack.extend(node.children());
+            }
+            return writeln!(f, "{prefix}└─ … {below} more spans below, {DEEPEST} levels down");
+        }
         // Children and events (other than the exception an error line already shows), in
         // the order they happened.
         let mut entries: Vec<(SystemTime, Entry<'a>)> =
@@ -348,5 +360,53 @@ impl fmt::Display for DisplayDuration {
         } else {
             write!(f, "{:.2}s", micros as f64 / 1_000_000.0)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use opentelemetry::InstrumentationScope;
+    use opentelemetry::trace::{SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState};
+    use opentelemetry_sdk::trace::{SpanData, SpanEvents, SpanLinks};
+
+    use super::SpanTree;
+
+    fn span(id: u64, parent: u64) -> SpanData {
+        let at = UNIX_EPOCH + Duration::from_millis(id);
+        SpanData {
+            span_context: SpanContext::new(
+                TraceId::from(7_u128),
+                SpanId::from(id),
+                TraceFlags::SAMPLED,
+                false,
+                TraceState::default(),
+            ),
+            parent_span_id: SpanId::from(parent),
+            parent_span_is_remote: false,
+            span_kind: SpanKind::Internal,
+            name: Cow::Owned(format!("step {id}")),
+            start_time: at,
+            end_time: at + Duration::from_millis(1),
+            attributes: Vec::new(),
+            dropped_attributes_count: 0,
+            events: SpanEvents::default(),
+            links: SpanLinks::default(),
+            status: Status::Unset,
+            instrumentation_scope: InstrumentationScope::builder("test").build(),
+        }
+    }
+
+    #[test]
+    fn a_chain_thousands_deep_prints_without_recursing_all_the_way() {
+        let chain: Vec<SpanData> = (1..=5000).map(|id| span(id, id - 1)).collect();
+        let tree = SpanTree::new(chain);
+        assert_eq!(tree.roots().len(), 1);
+        let text = tree.to_string();
+        let last = text.lines().last().unwrap();
+        assert!(last.ends_with("└─ … 4899 more spans below, 100 levels down"), "{last}");
+        assert_eq!(text.lines().count(), 102);
     }
 }
