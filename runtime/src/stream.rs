@@ -216,13 +216,11 @@ impl StreamSummary {
         self
     }
 
-    /// Gathers the choices' text from now on, when content is captured.
-    fn capturing(mut self) -> Self {
-        let mode = crate::content::capture_mode();
-        if mode.on_spans() || mode.on_events() {
+    /// Gathers the choices' text from now on, when the call has somewhere to put content.
+    fn capturing(&mut self, guard: &SpanGuard) {
+        if guard.captures_content() {
             self.content = Some(Vec::new());
         }
-        self
     }
 
     /// The choices' text as `gen_ai.output.messages`, with their finish reasons.
@@ -407,19 +405,16 @@ where
     /// A stream whose span starts when it is first polled (a plain `fn` returning a
     /// stream: the call only builds it).
     pub fn deferred(span: DeferredSpan, stream: S, observe: O) -> Self {
-        InStream { phase: Phase::Deferred(span), summary: StreamSummary::default().capturing(), observe, stream }
+        InStream { phase: Phase::Deferred(span), summary: StreamSummary::default(), observe, stream }
     }
 
     /// A stream whose span started at `since` (an `async fn` returning a stream: the span
     /// covers the request too).
     pub fn started(guard: SpanGuard, since: Instant, stream: S, observe: O) -> Self {
         let since = records(&guard).then_some(since);
-        InStream {
-            phase: Phase::Started { guard, since, previous: None },
-            summary: StreamSummary::default().capturing(),
-            observe,
-            stream,
-        }
+        let mut summary = StreamSummary::default();
+        summary.capturing(&guard);
+        InStream { phase: Phase::Started { guard, since, previous: None }, summary, observe, stream }
     }
 }
 
@@ -428,6 +423,7 @@ impl<S, O> InStream<S, O> {
     fn begin(&mut self) {
         if let Phase::Deferred(span) = std::mem::replace(&mut self.phase, Phase::Ended) {
             let guard = span.start();
+            self.summary.capturing(&guard);
             let since = records(&guard).then(Instant::now);
             self.phase = Phase::Started { guard, since, previous: None };
         }
@@ -520,7 +516,7 @@ fn report(guard: &mut SpanGuard, summary: StreamSummary) {
     // everything, the span takes content only in the `SPAN_*` modes.
     guard.add_details(&attributes);
     if guard.is_recording() {
-        if captured && !crate::content::capture_mode().on_spans() {
+        if captured && !guard.content_on_span() {
             attributes.retain(|kv| kv.key.as_str() != attr::GEN_AI_OUTPUT_MESSAGES);
         }
         guard.set_attributes(attributes);

@@ -68,12 +68,16 @@ pub(crate) fn mask_secrets(value: &mut Value) {
 
 /// `value` as the JSON text of a captured attribute: redacted by the application's
 /// redactor, secrets masked, and within the limit.
-pub(crate) fn captured_json(kind: ContentKind, mut value: Value) -> String {
+pub(crate) fn captured_json(kind: ContentKind, value: Value) -> String {
+    captured_json_within(kind, value, LIMIT.load(Ordering::Relaxed))
+}
+
+/// [`captured_json`] with the limit given.
+fn captured_json_within(kind: ContentKind, mut value: Value, limit: usize) -> String {
     if let Some(redactor) = redactor() {
         redactor(kind, &mut value);
     }
     mask_secrets(&mut value);
-    let limit = LIMIT.load(Ordering::Relaxed);
     let mut text = value.to_string();
     if text.len() <= limit {
         return text;
@@ -205,15 +209,14 @@ mod tests {
 
     #[test]
     fn long_text_is_cut_at_a_character_boundary_and_the_json_stays_valid() {
-        set_content_limit(100);
+        // The limit given, not set: the other tests of this binary read the process-wide one.
         let long = "é".repeat(500) + "\"quoted\"";
-        let text =
-            captured_json(ContentKind::Other, json!([{"role": "user", "parts": [{"type": "text", "content": long}]}]));
+        let message = json!([{"role": "user", "parts": [{"type": "text", "content": long}]}]);
+        let text = captured_json_within(ContentKind::Other, message, 100);
         assert!(text.len() <= 100, "{} bytes", text.len());
         let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
         let content = parsed[0]["parts"][0]["content"].as_str().unwrap();
         assert!(content.ends_with('…') && content.starts_with('é'), "{content}");
         assert_eq!(parsed[0]["role"], "user");
-        set_content_limit(CONTENT_LIMIT);
     }
 }

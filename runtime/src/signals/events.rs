@@ -64,7 +64,7 @@ pub(crate) struct Event<'a> {
 pub(crate) fn wanted(cx: &Context) -> bool {
     ON_SPANS.load(Ordering::Relaxed)
         || cx.get::<ScopedSignals>().is_some_and(|scoped| scoped.logger.is_some())
-        || LOGGER.read().unwrap_or_else(PoisonError::into_inner).is_some()
+        || logger_set()
 }
 
 /// Emits `event` as a log record (through the capture's logger in `cx`, else the global

@@ -127,6 +127,11 @@ impl Call {
         }
     }
 
+    /// Whether a details event is kept (a model call in an `EVENT_*` mode, events wanted).
+    pub(crate) fn keeps_details(&self) -> bool {
+        self.model.as_ref().is_some_and(|model| model.details.is_some())
+    }
+
     /// Adds attributes to the details event, if one is kept.
     pub(crate) fn add_details<'a>(&mut self, attributes: impl IntoIterator<Item = &'a KeyValue>) {
         if let Some(details) = self.model.as_mut().and_then(|model| model.details.as_mut()) {

@@ -56,6 +56,9 @@ pub struct SpanGuard {
     /// A client operation: its failures are `gen_ai.client.operation.exception` events.
     client: bool,
     operation: Operation,
+    /// Content goes on the span (a `SPAN_*` capture mode and a tracer); whether it also goes
+    /// to the details event is the call's (`Call::keeps_details`).
+    content_on_span: bool,
     /// An error was recorded: dropped afterwards, the span keeps that error rather than
     /// becoming "cancelled".
     errored: bool,
@@ -90,12 +93,13 @@ impl SpanGuard {
         call: None,
         client: false,
         operation: Operation::ExecuteTool,
+        content_on_span: false,
         errored: false,
     };
 
     #[inline]
     fn build(tracer: Option<&SpanSource>, parts: Parts) -> SpanGuard {
-        let Parts { parent, builder, run, own_run, call, client, operation } = parts;
+        let Parts { parent, builder, run, own_run, call, client, operation, content_on_span } = parts;
         let span = match (tracer, builder) {
             (Some(tracer), Some(SpanStart { name, kind, attributes })) => {
                 // Built here, where it is used: a span builder is large to move around.
@@ -110,7 +114,19 @@ impl SpanGuard {
         if own_run && let Some(run) = &run {
             cx = Some(cx.unwrap_or(parent).with_value(CurrentRun(run.clone())));
         }
-        SpanGuard { cx, owns_span, recording, ended: false, run, own_run, call, client, operation, errored: false }
+        SpanGuard {
+            cx,
+            owns_span,
+            recording,
+            ended: false,
+            run,
+            own_run,
+            call,
+            client,
+            operation,
+            content_on_span,
+            errored: false,
+        }
     }
 
     /// Runs the pinned `body` to completion with this span's context attached around every
@@ -191,8 +207,7 @@ impl SpanGuard {
             return;
         }
         // Room for the usual response attributes: id, model, finish reasons, usage.
-        let mode = content::capture_mode();
-        let mut attrs = Attributes::with_capacity(8, mode.on_spans() || mode.on_events());
+        let mut attrs = Attributes::with_capacity(8, self.captures_content());
         response.record(&mut attrs);
         let mut cost = None;
         if let Some(call) = &mut self.call {
@@ -202,7 +217,7 @@ impl SpanGuard {
             cost = call.report_cost();
         }
         if let Some(span) = self.recording() {
-            if attrs.capture_content() && !mode.on_spans() {
+            if attrs.capture_content() && !self.content_on_span {
                 attrs.remove_content();
             }
             let mut list = attrs.into_vec();
@@ -212,10 +227,21 @@ impl SpanGuard {
     }
 
     /// Whether a returned value is recorded as `gen_ai.tool.call.result`: a tool's span,
-    /// recorded, with content captured.
+    /// recorded, with content going on spans.
     #[inline]
     pub fn captures_tool_result(&self) -> bool {
-        self.operation == Operation::ExecuteTool && self.recording && content::capture_enabled()
+        self.operation == Operation::ExecuteTool && self.recording && self.content_on_span
+    }
+
+    /// Whether what the call returns has anywhere to put content: its span, or its details
+    /// event.
+    pub(crate) fn captures_content(&self) -> bool {
+        self.content_on_span || self.call.as_ref().is_some_and(Call::keeps_details)
+    }
+
+    /// Whether content goes on the span (else only to the details event).
+    pub(crate) fn content_on_span(&self) -> bool {
+        self.content_on_span
     }
 
     /// Records a tool's result (when it serialised).
@@ -411,6 +437,7 @@ struct Parts {
     call: Option<Call>,
     client: bool,
     operation: Operation,
+    content_on_span: bool,
 }
 
 /// What a span builder is made of, kept small until the span starts.
@@ -437,16 +464,18 @@ fn prepare(
     describe: impl FnOnce(&mut Attributes),
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
+    // Where content can go, decided once: on the span in the `SPAN_*` modes when there is
+    // a span; to a model call's details event in the `EVENT_*` modes when events go
+    // anywhere. Content with nowhere to go is never built.
     let mode = content::capture_mode();
-    let mut attrs = Attributes::with_distinct_keys(capacity, mode.on_spans() || mode.on_events());
+    let content_on_span = mode.on_spans() && tracer.is_some();
+    let details = mode.on_events() && call::is_model_call(operation) && events::wanted(&parent);
+    let mut attrs = Attributes::with_distinct_keys(capacity, content_on_span || details);
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
     describe(&mut attrs);
     if let Some(scoped) = parent.get::<ScopedAttributes>() {
         scoped.apply_to(&mut attrs);
     }
-    // In the `EVENT_*` modes a model call's attributes, content included, also go to the
-    // details event; content goes on the span only in the `SPAN_*` modes.
-    let details = mode.on_events() && call::is_model_call(operation);
     let enclosing = parent.get::<CurrentRun>().map(|current| current.0.clone());
     let (run, own_run) = match operation {
         Operation::InvokeAgent => {
@@ -460,7 +489,7 @@ fn prepare(
     if let Some(call) = call.as_mut().filter(|_| details) {
         call.keep_details(&attrs);
     }
-    if attrs.capture_content() && !mode.on_spans() {
+    if attrs.capture_content() && !content_on_span {
         attrs.remove_content();
     }
     let client = kind == SpanKind::Client;
@@ -471,7 +500,7 @@ fn prepare(
         };
         SpanStart { name, kind, attributes: attrs.into_vec() }
     });
-    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client, operation } })
+    Some(Prepared { tracer, parts: Parts { parent, builder, run, own_run, call, client, operation, content_on_span } })
 }
 
 /// Ends the span of a poll that panicked: dropped only while unwinding, forgotten otherwise.

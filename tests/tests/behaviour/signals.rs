@@ -94,7 +94,9 @@ async fn every_call_records_its_metrics_with_the_conventions_attributes_and_buck
     assert_eq!(by_agent("lead"), 2.0, "the lead's own two chats, not the helper's");
     assert_eq!(by_agent("helper"), 1.0);
     let tools = capture.histogram("gen_ai.invoke_agent.tool_calls");
-    assert!(tools.iter().all(|h| h.sum == 1.0), "{tools:?}");
+    assert_eq!(tools.len(), 2, "{tools:?}");
+    let tools_of = |name: &str| tools.iter().find(|h| h.str_attr("gen_ai.agent.name") == Some(name)).unwrap().sum;
+    assert_eq!((tools_of("lead"), tools_of("helper")), (1.0, 1.0), "each agent's own search");
 
     let agent = capture.histogram("gen_ai.invoke_agent.duration");
     assert_eq!(agent.len(), 2);
