@@ -39,7 +39,7 @@ fn operation(span: &SpanRow) -> Option<&str> {
 }
 
 fn is_container(span: &SpanRow) -> bool {
-    matches!(operation(span), Some("invoke_agent" | "invoke_workflow" | "create_agent"))
+    operation(span).is_some_and(|op| crate::store::CONTAINER_OPERATIONS.contains(&op))
 }
 
 /// A value cut to [`MAX_STRING`] characters, marked when cut.
@@ -438,18 +438,17 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
     json!({ "groups": groups })
 }
 
-/// A step of a run: the span's name under the root, in start order.
-fn steps(spans: &[SpanRow]) -> Vec<&SpanRow> {
-    let root = spans.iter().find(|s| s.parent_id.is_empty()).map(|s| s.span_id.as_str());
-    spans.iter().filter(|s| Some(s.span_id.as_str()) != root).collect()
+/// The steps of a run: its spans other than the root, in start order.
+fn steps<'a>(trace: &TraceSummary, spans: &'a [SpanRow]) -> Vec<&'a SpanRow> {
+    spans.iter().filter(|s| s.span_id != trace.root_span_id).collect()
 }
 
 /// Two runs side by side: steps added or gone, how each step's count and time changed,
 /// and the totals (duration, tokens, cost, errors) with their differences.
 pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -> Value {
-    let count = |spans: &[SpanRow]| -> BTreeMap<String, (i64, i64, i64)> {
+    let count = |(trace, spans): (&TraceSummary, &[SpanRow])| -> BTreeMap<String, (i64, i64, i64)> {
         let mut by_name: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-        for span in steps(spans) {
+        for span in steps(trace, spans) {
             let entry = by_name.entry(span.name.clone()).or_default();
             entry.0 += 1;
             entry.1 += span.end_ns - span.start_ns;
@@ -457,7 +456,7 @@ pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -
         }
         by_name
     };
-    let (steps_a, steps_b) = (count(a.1), count(b.1));
+    let (steps_a, steps_b) = (count(a), count(b));
     let mut names: Vec<&String> = steps_a.keys().chain(steps_b.keys()).collect();
     names.sort();
     names.dedup();
@@ -478,18 +477,9 @@ pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -
         }
     }
     let side = |(trace, spans): (&TraceSummary, &[SpanRow])| {
-        json!({
-            "trace_id": trace.trace_id,
-            "root": trace.root,
-            "started": time(trace.start_ns),
-            "duration_ms": ms(trace.duration_ns),
-            "spans": spans.len(),
-            "input_tokens": trace.input_tokens,
-            "output_tokens": trace.output_tokens,
-            "cost_usd": usd(trace.cost),
-            "errors": trace.errors,
-            "steps": steps(spans).iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-        })
+        let mut side = trace_summary(trace);
+        side["steps"] = steps(trace, spans).iter().map(|s| s.name.clone()).collect();
+        side
     };
     let mut answer = json!({
         "a": side(a),
@@ -539,7 +529,7 @@ mod tests {
             attributes,
             events: Vec::new(),
             links: Vec::new(),
-            resource: Map::new(),
+            resource: "{}".into(),
         }
     }
 
@@ -574,6 +564,7 @@ mod tests {
             trace_id: "ab".repeat(16),
             service: "svc".into(),
             root: "step 1".into(),
+            root_span_id: format!("{:016x}", 1),
             complete: true,
             start_ns: 0,
             duration_ns: 1,
@@ -601,5 +592,30 @@ mod tests {
         let tree = trace_tree(&summary, &cycle, &[], limits);
         assert_eq!(tree["tree"].as_array().unwrap().len(), 1);
         assert_eq!(tree["truncated"]["spans_omitted"], json!(2));
+    }
+
+    #[test]
+    fn a_root_whose_parent_is_in_another_process_is_not_a_step() {
+        let summary = |root: u64| TraceSummary {
+            trace_id: "ab".repeat(16),
+            service: "svc".into(),
+            root: "step 1".into(),
+            root_span_id: format!("{root:016x}"),
+            complete: true,
+            start_ns: 0,
+            duration_ns: 1,
+            spans: 2,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost: 0.0,
+            errors: 0,
+            received_ns: 0,
+        };
+        // The root's parent (99) is in the gateway that called this service.
+        let mut root = span(1, Some(99));
+        root.remote_parent = true;
+        let run = vec![root, span(2, Some(1))];
+        let compared = compare((&summary(1), &run), (&summary(1), &run));
+        assert_eq!(compared["a"]["steps"], json!(["step 2"]));
     }
 }

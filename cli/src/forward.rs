@@ -3,12 +3,12 @@
 //!
 //! Forwarding never holds up the exporters: stored requests wait in a bounded queue and one
 //! task sends them in order. A collector that is down is reported once, and again when it
-//! takes data; a request it cannot take is retried with backoff (5 attempts over about 30 s)
-//! and then given up, and everything given up or dropped because the queue was full is
-//! counted, said, and still in the local store.
+//! takes data; a request it cannot take now is retried with backoff (5 attempts over about
+//! 4 s) and then given up, one it refuses (a 4xx) is given up at once, and everything given
+//! up or dropped because the queue was full is counted, said, and still in the local store.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use http_body_util::{BodyExt as _, Full};
@@ -49,10 +49,11 @@ pub struct Forwarded {
 
 /// The sending end: hands a stored request to the forwarding task.
 pub struct Forwarder {
-    queue: tokio::sync::mpsc::Sender<(Path, Bytes)>,
-    pub counts: Arc<Forwarded>,
-    pub base: String,
-    task: tokio::task::JoinHandle<()>,
+    /// `None` once finishing: as the store's writer, stopped through a shared reference.
+    queue: Mutex<Option<tokio::sync::mpsc::Sender<(Path, Bytes)>>>,
+    counts: Arc<Forwarded>,
+    base: String,
+    task: Mutex<Option<tokio::task::JoinHandle<()>>>,
     full_reported: std::sync::atomic::AtomicBool,
 }
 
@@ -83,7 +84,7 @@ impl Forwarder {
             let mut down = false;
             while let Some((path, body)) = waiting.recv().await {
                 let url = format!("{target}{}", path.as_str());
-                let mut delay = Duration::from_millis(500);
+                let mut delay = Duration::from_millis(250);
                 for attempt in 1..=ATTEMPTS {
                     match send(&client, &url, body.clone()).await {
                         Ok(()) => {
@@ -94,7 +95,14 @@ impl Forwarder {
                             }
                             break;
                         }
-                        Err((retryable, reason)) => {
+                        Err((false, reason)) => {
+                            eprintln!(
+                                "otel-genai: {url} refuses forwarded data: {reason}; given up (it is stored here)"
+                            );
+                            shared.given_up.fetch_add(1, Ordering::Relaxed);
+                            break;
+                        }
+                        Err((true, reason)) => {
                             if !down {
                                 eprintln!(
                                     "otel-genai: cannot forward to {url}: {reason}; retrying (the data is stored here \
@@ -102,7 +110,7 @@ impl Forwarder {
                                 );
                                 down = true;
                             }
-                            if !retryable || attempt == ATTEMPTS {
+                            if attempt == ATTEMPTS {
                                 shared.given_up.fetch_add(1, Ordering::Relaxed);
                                 break;
                             }
@@ -113,12 +121,20 @@ impl Forwarder {
                 }
             }
         });
-        Forwarder { queue, counts, base, task, full_reported: std::sync::atomic::AtomicBool::new(false) }
+        Forwarder {
+            queue: Mutex::new(Some(queue)),
+            counts,
+            base,
+            task: Mutex::new(Some(task)),
+            full_reported: std::sync::atomic::AtomicBool::new(false),
+        }
     }
 
     /// Queues a stored request; when the queue is full it is dropped (and counted).
-    pub fn forward(&self, path: Path, body: Vec<u8>) {
-        if self.queue.try_send((path, Bytes::from(body))).is_err() {
+    pub fn forward(&self, path: Path, body: Bytes) {
+        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(queue) = queue.as_ref() else { return };
+        if queue.try_send((path, body)).is_err() {
             self.counts.dropped_queue_full.fetch_add(1, Ordering::Relaxed);
             if !self.full_reported.swap(true, Ordering::Relaxed) {
                 eprintln!(
@@ -131,10 +147,14 @@ impl Forwarder {
     }
 
     /// Sends what waits (for at most `grace`) and says how forwarding went.
-    pub async fn finish(self, grace: Duration) -> String {
-        let Forwarder { queue, counts, base, task, .. } = self;
-        drop(queue);
-        let left = tokio::time::timeout(grace, task).await.is_err();
+    pub async fn finish(&self, grace: Duration) -> String {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let task = self.task.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let left = match task {
+            Some(task) => tokio::time::timeout(grace, task).await.is_err(),
+            None => false,
+        };
+        let (counts, base) = (&self.counts, &self.base);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         format!(
             "forwarded {} requests to {base}; {} given up after {ATTEMPTS} attempts, {} not queued (queue full){}",

@@ -107,16 +107,12 @@ impl FilterArgs {
             service: self.service.clone(),
             name: self.name.clone(),
             errors_only: self.errors,
-            since_ns: self.since.map(ago_ns),
-            min_duration_ns: self.min_duration.map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
+            since_ns: self.since.map(store::ago_ns),
+            min_duration_ns: self.min_duration.map(store::nanos),
             received_after: None,
             limit,
         }
     }
-}
-
-fn ago_ns(age: Duration) -> i64 {
-    store::now_ns().saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX))
 }
 
 #[derive(Args)]
@@ -190,7 +186,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let traces = reader.traces(&args.filter.filter(args.limit)).map_err(|e| e.to_string())?;
             if args.json {
                 for trace in &traces {
-                    println!("{}", serde_json::to_string(trace).map_err(|e| e.to_string())?);
+                    println!("{}", analysis::trace_summary(trace));
                 }
             } else if traces.is_empty() {
                 eprintln!("otel-genai: no traces match in {}", path.display());
@@ -264,17 +260,8 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
     // handed over is written before it stops.
     ingest.writer.stop();
     eprintln!("otel-genai: {}", report::totals(&ingest.writer.totals));
-    match Arc::into_inner(ingest) {
-        Some(serve::Ingest { forward: Some(forwarder), .. }) => {
-            eprintln!("otel-genai: {}", forwarder.finish(grace).await);
-        }
-        Some(_) => {}
-        None if forward_to.is_some() => {
-            eprintln!(
-                "otel-genai: connections still open after {grace:?}: requests waiting to be forwarded are not sent"
-            );
-        }
-        None => {}
+    if let Some(forwarder) = &ingest.forward {
+        eprintln!("otel-genai: {}", forwarder.finish(grace).await);
     }
     Ok(())
 }

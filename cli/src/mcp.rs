@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::analysis::{self, GroupBy, TraceLimits};
-use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, now_ns};
+use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns, nanos};
 
 const INSTRUCTIONS: &str = "Traces of GenAI code (LLM calls, agent runs, tool calls) recorded with OpenTelemetry \
 and stored locally by `otel-genai serve`. Start with list_traces (newest first) or find_errors; read one run with \
@@ -107,7 +107,7 @@ fn internal(error: impl std::fmt::Display) -> ErrorData {
 fn since_ns(argument: &str, value: Option<&str>, default: Option<&str>) -> Result<Option<i64>, ErrorData> {
     let Some(text) = value.or(default) else { return Ok(None) };
     let age = crate::report::parse_duration(text).map_err(|e| invalid(format!("{argument}: {e}")))?;
-    Ok(Some(now_ns().saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX))))
+    Ok(Some(ago_ns(age)))
 }
 
 fn answer(value: Value) -> CallToolResult {
@@ -168,9 +168,7 @@ impl Traces {
         }
         let min_duration_ns = match args.min_duration.as_deref() {
             Some(text) => Some(
-                crate::report::parse_duration(text)
-                    .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-                    .map_err(|e| invalid(format!("min_duration: {e}")))?,
+                crate::report::parse_duration(text).map(nanos).map_err(|e| invalid(format!("min_duration: {e}")))?,
             ),
             None => None,
         };

@@ -7,6 +7,8 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
 use opentelemetry_proto::tonic::resource::v1::Resource;
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 /// A span, as stored.
@@ -33,7 +35,8 @@ pub struct SpanRow {
     pub events: Vec<Value>,
     /// `[{"trace_id", "span_id", "attributes"}]`.
     pub links: Vec<Value>,
-    pub resource: Map<String, Value>,
+    /// The resource's attributes as a JSON object, written once for all its spans.
+    pub resource: Arc<str>,
 }
 
 /// A log record: for GenAI code, an event of the conventions.
@@ -119,10 +122,13 @@ pub fn attributes(list: &[KeyValue]) -> Map<String, Value> {
     list.iter().map(|kv| (kv.key.clone(), kv.value.as_ref().map_or(Value::Null, any_value))).collect()
 }
 
-fn resource_of(resource: Option<&Resource>) -> (Map<String, Value>, String) {
-    let attributes = resource.map(|r| attributes(&r.attributes)).unwrap_or_default();
-    let service = attributes.get("service.name").and_then(Value::as_str).unwrap_or("unknown_service").to_owned();
-    (attributes, service)
+/// The resource's `service.name`.
+fn service_of(resource: Option<&Resource>) -> String {
+    let name = resource.and_then(|r| r.attributes.iter().find(|kv| kv.key == "service.name"));
+    match name.and_then(|kv| kv.value.as_ref()).and_then(|v| v.value.as_ref()) {
+        Some(any_value::Value::StringValue(name)) => name.clone(),
+        _ => "unknown_service".to_owned(),
+    }
 }
 
 fn valid_id(bytes: &[u8], len: usize) -> bool {
@@ -132,7 +138,11 @@ fn valid_id(bytes: &[u8], len: usize) -> bool {
 pub fn spans(request: &ExportTraceServiceRequest) -> Rows {
     let mut rows = Rows::default();
     for resource_spans in &request.resource_spans {
-        let (resource, service) = resource_of(resource_spans.resource.as_ref());
+        let service = service_of(resource_spans.resource.as_ref());
+        let resource: Arc<str> =
+            Value::Object(resource_spans.resource.as_ref().map(|r| attributes(&r.attributes)).unwrap_or_default())
+                .to_string()
+                .into();
         for scope_spans in &resource_spans.scope_spans {
             let scope = scope_spans.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
             for span in &scope_spans.spans {
@@ -196,7 +206,7 @@ pub fn spans(request: &ExportTraceServiceRequest) -> Rows {
 pub fn logs(request: &ExportLogsServiceRequest) -> Rows {
     let mut rows = Rows::default();
     for resource_logs in &request.resource_logs {
-        let (_, service) = resource_of(resource_logs.resource.as_ref());
+        let service = service_of(resource_logs.resource.as_ref());
         for scope_logs in &resource_logs.scope_logs {
             let scope = scope_logs.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
             for record in &scope_logs.log_records {
@@ -223,7 +233,7 @@ pub fn logs(request: &ExportLogsServiceRequest) -> Rows {
 pub fn points(request: &ExportMetricsServiceRequest) -> Rows {
     let mut rows = Rows::default();
     for resource_metrics in &request.resource_metrics {
-        let (_, service) = resource_of(resource_metrics.resource.as_ref());
+        let service = service_of(resource_metrics.resource.as_ref());
         for scope_metrics in &resource_metrics.scope_metrics {
             let scope = scope_metrics.scope.as_ref().map(|s| s.name.clone()).unwrap_or_default();
             for metric in &scope_metrics.metrics {

@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crate::store::write::Totals;
+use crate::store::Totals;
 
 /// `7 days`, `12 hours`, `30 minutes`, `90 seconds`.
 pub fn age(age: Duration) -> String {

@@ -54,64 +54,69 @@ pub struct Ingest {
     pub forward: Option<Forwarder>,
 }
 
-/// An OTLP signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Signal {
-    Traces,
-    Metrics,
-    Logs,
+/// One signal's export request: how it becomes rows, where it is forwarded, and the
+/// response that says what was refused.
+trait Export: prost::Message + Default + serde::de::DeserializeOwned + Send + Sync + 'static {
+    type Response: prost::Message + serde::Serialize + Default;
+    const PATH: forward::Path;
+    fn rows(&self) -> Rows;
+    /// The response when `rejected` items were refused (partial success).
+    fn refused(rejected: i64, why: String) -> Self::Response;
 }
 
-/// What was stored of a request and what was refused.
-struct Outcome {
-    rejected: u64,
-    why: Option<String>,
+impl Export for ExportTraceServiceRequest {
+    type Response = ExportTraceServiceResponse;
+    const PATH: forward::Path = forward::Path::Traces;
+    fn rows(&self) -> Rows {
+        otlp::spans(self)
+    }
+    fn refused(rejected_spans: i64, error_message: String) -> Self::Response {
+        ExportTraceServiceResponse {
+            partial_success: Some(ExportTracePartialSuccess { rejected_spans, error_message }),
+        }
+    }
+}
+
+impl Export for ExportMetricsServiceRequest {
+    type Response = ExportMetricsServiceResponse;
+    const PATH: forward::Path = forward::Path::Metrics;
+    fn rows(&self) -> Rows {
+        otlp::points(self)
+    }
+    fn refused(rejected_data_points: i64, error_message: String) -> Self::Response {
+        ExportMetricsServiceResponse {
+            partial_success: Some(ExportMetricsPartialSuccess { rejected_data_points, error_message }),
+        }
+    }
+}
+
+impl Export for ExportLogsServiceRequest {
+    type Response = ExportLogsServiceResponse;
+    const PATH: forward::Path = forward::Path::Logs;
+    fn rows(&self) -> Rows {
+        otlp::logs(self)
+    }
+    fn refused(rejected_log_records: i64, error_message: String) -> Self::Response {
+        ExportLogsServiceResponse {
+            partial_success: Some(ExportLogsPartialSuccess { rejected_log_records, error_message }),
+        }
+    }
 }
 
 impl Ingest {
-    fn forward(&self, path: forward::Path, request: &impl prost::Message) {
-        if let Some(forwarder) = &self.forward {
-            forwarder.forward(path, request.encode_to_vec());
-        }
-    }
-
-    async fn store(&self, rows: Rows) -> Result<Outcome, StoreError> {
-        let rejected = rows.rejected;
-        let why = rows.rejected_why.clone();
+    /// Stores `request`, then queues it for forwarding (as `encoded`, the protobuf bytes it
+    /// arrived as, when it came so).
+    async fn export<R: Export>(&self, request: &R, encoded: Option<Bytes>) -> Result<R::Response, StoreError> {
+        let rows = request.rows();
+        let (rejected, why) = (rows.rejected, rows.rejected_why.clone());
         self.writer.write(rows).await?;
-        Ok(Outcome { rejected, why })
-    }
-
-    async fn traces(&self, request: &ExportTraceServiceRequest) -> Result<ExportTraceServiceResponse, StoreError> {
-        let outcome = self.store(otlp::spans(request)).await?;
-        self.forward(forward::Path::Traces, request);
-        Ok(ExportTraceServiceResponse {
-            partial_success: (outcome.rejected > 0).then(|| ExportTracePartialSuccess {
-                rejected_spans: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
-                error_message: outcome.why.unwrap_or_default(),
-            }),
-        })
-    }
-
-    async fn metrics(&self, request: &ExportMetricsServiceRequest) -> Result<ExportMetricsServiceResponse, StoreError> {
-        let outcome = self.store(otlp::points(request)).await?;
-        self.forward(forward::Path::Metrics, request);
-        Ok(ExportMetricsServiceResponse {
-            partial_success: (outcome.rejected > 0).then(|| ExportMetricsPartialSuccess {
-                rejected_data_points: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
-                error_message: outcome.why.unwrap_or_default(),
-            }),
-        })
-    }
-
-    async fn logs(&self, request: &ExportLogsServiceRequest) -> Result<ExportLogsServiceResponse, StoreError> {
-        let outcome = self.store(otlp::logs(request)).await?;
-        self.forward(forward::Path::Logs, request);
-        Ok(ExportLogsServiceResponse {
-            partial_success: (outcome.rejected > 0).then(|| ExportLogsPartialSuccess {
-                rejected_log_records: i64::try_from(outcome.rejected).unwrap_or(i64::MAX),
-                error_message: outcome.why.unwrap_or_default(),
-            }),
+        if let Some(forwarder) = &self.forward {
+            forwarder.forward(R::PATH, encoded.unwrap_or_else(|| request.encode_to_vec().into()));
+        }
+        Ok(if rejected == 0 {
+            R::Response::default()
+        } else {
+            R::refused(i64::try_from(rejected).unwrap_or(i64::MAX), why.unwrap_or_default())
         })
     }
 }
@@ -213,18 +218,13 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
     }
     let json = content_type.starts_with("application/json");
     let error = |code: StatusCode, grpc_code: tonic::Code, message: String| error(json, code, grpc_code, message);
-    let signal = match path.as_str() {
-        "/v1/traces" => Signal::Traces,
-        "/v1/metrics" => Signal::Metrics,
-        "/v1/logs" => Signal::Logs,
-        _ => {
-            return Ok(error(
-                StatusCode::NOT_FOUND,
-                tonic::Code::NotFound,
-                format!("no OTLP endpoint at {path}: use /v1/traces, /v1/metrics or /v1/logs"),
-            ));
-        }
-    };
+    if !matches!(path.as_str(), "/v1/traces" | "/v1/metrics" | "/v1/logs") {
+        return Ok(error(
+            StatusCode::NOT_FOUND,
+            tonic::Code::NotFound,
+            format!("no OTLP endpoint at {path}: use /v1/traces, /v1/metrics or /v1/logs"),
+        ));
+    }
     if request.method() != hyper::Method::POST {
         return Ok(error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -274,30 +274,33 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
     } else {
         body
     };
-    let stored = match signal {
-        Signal::Traces => match decode::<ExportTraceServiceRequest>(json, &body) {
-            Ok(request) => ingest.traces(&request).await.map(|r| Ok(reply(json, &r))),
-            Err(reason) => Ok(Err(reason)),
-        },
-        Signal::Metrics => match decode::<ExportMetricsServiceRequest>(json, &body) {
-            Ok(request) => ingest.metrics(&request).await.map(|r| Ok(reply(json, &r))),
-            Err(reason) => Ok(Err(reason)),
-        },
-        Signal::Logs => match decode::<ExportLogsServiceRequest>(json, &body) {
-            Ok(request) => ingest.logs(&request).await.map(|r| Ok(reply(json, &r))),
-            Err(reason) => Ok(Err(reason)),
-        },
+    Ok(match path.as_str() {
+        "/v1/traces" => export_http::<ExportTraceServiceRequest>(&ingest, json, body).await,
+        "/v1/metrics" => export_http::<ExportMetricsServiceRequest>(&ingest, json, body).await,
+        _ => export_http::<ExportLogsServiceRequest>(&ingest, json, body).await,
+    })
+}
+
+/// Decodes an OTLP/HTTP body, stores it, and answers in the request's encoding.
+async fn export_http<R: Export>(ingest: &Ingest, json: bool, body: Bytes) -> Response<Body> {
+    let decoded = if json {
+        serde_json::from_slice::<R>(&body).map_err(|e| format!("the body is not an OTLP/JSON export request: {e}"))
+    } else {
+        R::decode(body.clone()).map_err(|e| format!("the body is not an OTLP/protobuf export request: {e}"))
     };
-    Ok(match stored {
-        Ok(Ok(response)) => response,
-        Ok(Err(reason)) => error(StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, reason),
+    let request = match decoded {
+        Ok(request) => request,
+        Err(reason) => return error(json, StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, reason),
+    };
+    match ingest.export(&request, (!json).then_some(body)).await {
+        Ok(response) => reply(json, &response),
         Err(store) => {
             let mut response =
-                error(StatusCode::SERVICE_UNAVAILABLE, tonic::Code::Unavailable, format!("{store}; retry later"));
+                error(json, StatusCode::SERVICE_UNAVAILABLE, tonic::Code::Unavailable, format!("{store}; retry later"));
             response.headers_mut().insert("retry-after", http::HeaderValue::from_static("1"));
             response
         }
-    })
+    }
 }
 
 /// tonic answers a message it cannot decode with `INTERNAL` and one over the size limit
@@ -325,14 +328,6 @@ fn gunzip(body: &[u8]) -> Result<Bytes, String> {
         return Err(format!("the body inflates to over {MAX_BODY} bytes: export smaller batches"));
     }
     Ok(Bytes::from(inflated))
-}
-
-fn decode<T: prost::Message + Default + serde::de::DeserializeOwned>(json: bool, body: &[u8]) -> Result<T, String> {
-    if json {
-        serde_json::from_slice(body).map_err(|e| format!("the body is not an OTLP/JSON export request: {e}"))
-    } else {
-        T::decode(body).map_err(|e| format!("the body is not an OTLP/protobuf export request: {e}"))
-    }
 }
 
 fn reply<T: prost::Message + serde::Serialize>(json: bool, message: &T) -> Response<Body> {
@@ -374,7 +369,7 @@ impl TraceService for Grpc {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        self.0.traces(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+        self.0.export(request.get_ref(), None).await.map(tonic::Response::new).map_err(grpc_status)
     }
 }
 
@@ -384,7 +379,7 @@ impl MetricsService for Grpc {
         &self,
         request: tonic::Request<ExportMetricsServiceRequest>,
     ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
-        self.0.metrics(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+        self.0.export(request.get_ref(), None).await.map(tonic::Response::new).map_err(grpc_status)
     }
 }
 
@@ -394,13 +389,13 @@ impl LogsService for Grpc {
         &self,
         request: tonic::Request<ExportLogsServiceRequest>,
     ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
-        self.0.logs(request.get_ref()).await.map(tonic::Response::new).map_err(grpc_status)
+        self.0.export(request.get_ref(), None).await.map(tonic::Response::new).map_err(grpc_status)
     }
 }
 
 /// Progress while serving: a line every `every` when something was stored since the last.
 pub async fn report_progress(
-    totals: Arc<crate::store::write::Totals>,
+    totals: Arc<crate::store::Totals>,
     every: Duration,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {

@@ -14,25 +14,19 @@ use serde_json::Value;
 use crate::otlp::{LogRow, SpanRow};
 use crate::store::{Reader, TraceFilter, TraceSummary};
 
-/// Attributes that hold what was said (prompts, answers, tool arguments and results):
-/// shown only when asked for.
-const CONTENT_ATTRIBUTES: [&str; 6] = [
-    "gen_ai.input.messages",
-    "gen_ai.output.messages",
-    "gen_ai.system_instructions",
-    "gen_ai.tool.definitions",
-    "gen_ai.tool.call.arguments",
-    "gen_ai.tool.call.result",
-];
-
-/// Whether an attribute holds content: the conventions' own, and the names other
-/// instrumentations use (`gen_ai.prompt.0.content`, `gen_ai.completion.*`, OpenInference's
-/// `llm.input_messages.*`, `input.value`, `output.value`).
+/// Whether an attribute holds content (prompts, answers, tool arguments and results,
+/// retrieved documents): those the conventions mark as content, and the names other
+/// instrumentations use (`gen_ai.prompt.0.content`, `gen_ai.completion.0.content`,
+/// OpenInference's `llm.input_messages.*`, `input.value`, `output.value`). Shown only when
+/// asked for.
 pub fn is_content(key: &str) -> bool {
-    CONTENT_ATTRIBUTES.contains(&key)
-        || ["gen_ai.prompt", "gen_ai.completion", "llm.input_messages", "llm.output_messages"]
-            .iter()
-            .any(|prefix| key.starts_with(prefix))
+    let numbered =
+        |prefix: &str| key.strip_prefix(prefix).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    otel_genai::conventions::attribute(key).is_some_and(|def| def.content)
+        || numbered("gen_ai.prompt.")
+        || numbered("gen_ai.completion.")
+        || key.starts_with("llm.input_messages.")
+        || key.starts_with("llm.output_messages.")
         || matches!(key, "input.value" | "output.value")
 }
 
@@ -40,7 +34,7 @@ pub fn is_content(key: &str) -> bool {
 /// event and the older per-message events (`gen_ai.user.message`, `gen_ai.choice`,
 /// `gen_ai.content.prompt`, ...).
 pub fn is_content_event(name: &str) -> bool {
-    name == "gen_ai.client.inference.operation.details"
+    name == otel_genai::event::GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS
         || name.starts_with("gen_ai.content.")
         || name == "gen_ai.choice"
         || (name.starts_with("gen_ai.") && name.ends_with(".message"))
@@ -120,14 +114,6 @@ fn otel_value(value: &Value) -> OtelValue {
     }
 }
 
-fn id<const N: usize>(hex: &str) -> [u8; N] {
-    let mut bytes = [0; N];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = hex.get(i * 2..i * 2 + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0);
-    }
-    bytes
-}
-
 fn at(ns: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_nanos(u64::try_from(ns).unwrap_or(0))
 }
@@ -150,18 +136,15 @@ pub fn span_data(row: &SpanRow, content: bool) -> SpanData {
     }
     SpanData {
         span_context: SpanContext::new(
-            TraceId::from_bytes(id::<16>(&row.trace_id)),
-            SpanId::from_bytes(id::<8>(&row.span_id)),
+            // The store writes ids as the hex of valid ids (a root's parent: empty).
+            TraceId::from_hex(&row.trace_id).unwrap_or(TraceId::INVALID),
+            SpanId::from_hex(&row.span_id).unwrap_or(SpanId::INVALID),
             TraceFlags::SAMPLED,
             false,
             TraceState::default(),
         ),
-        parent_span_id: if row.parent_id.is_empty() {
-            SpanId::INVALID
-        } else {
-            SpanId::from_bytes(id::<8>(&row.parent_id))
-        },
-        parent_span_is_remote: false,
+        parent_span_id: SpanId::from_hex(&row.parent_id).unwrap_or(SpanId::INVALID),
+        parent_span_is_remote: row.remote_parent,
         span_kind: match row.kind {
             2 => SpanKind::Server,
             3 => SpanKind::Client,

@@ -174,6 +174,8 @@ async fn thousands_of_spans_a_second_through_a_crash_lose_nothing_acknowledged()
     );
     assert_eq!(stored, acknowledged, "count in = count stored");
     assert!(rate >= 2000.0, "{rate:.0} spans/s");
-    assert!(peak.load(Ordering::Relaxed) < 256 * 1024, "serve used {} KiB", peak.load(Ordering::Relaxed));
+    let peak = peak.load(Ordering::Relaxed);
+    assert!(peak > 0, "serve's memory was not measured (no /proc?)");
+    assert!(peak < 256 * 1024, "serve used {peak} KiB");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -287,6 +287,13 @@ async fn the_mcp_server_speaks_streamable_http_too() {
     serve.stop();
 }
 
+/// One span over HTTP to `address`, answered 200.
+async fn send_one(address: &str) {
+    let mut http = Http::connect(address).await.unwrap();
+    let (status, _, _) = http.traces(&request("forwarded", vec![chat_span(1, 1, None, now_ns())])).await.unwrap();
+    assert_eq!(status, 200);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forward_sends_everything_stored_on_to_another_collector() {
     let dir = scratch("forward");
@@ -316,26 +323,45 @@ async fn forward_sends_everything_stored_on_to_another_collector() {
     assert_eq!(front_list, back_list);
     back.stop();
 
-    // A collector that is not there: everything is still stored here, and it is said.
+    // A collector that comes up late: retried until it takes the data, said once each way.
+    let late = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let waiting = Serve::start(&dir.join("waiting.db"), &["--forward", &format!("http://{late}")]);
+    send_one(&waiting.http).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let late_back = Serve::start(&dir.join("late.db"), &["--http", &late]);
+    let said = waiting.stop();
+    assert_eq!(said.iter().filter(|l| l.contains("cannot forward to")).count(), 1, "{said:?}");
+    assert!(said.iter().any(|l| l.contains("Connection refused")), "{said:?}");
+    assert!(said.iter().any(|l| l == &format!("otel-genai: forwarding to http://{late} works again")), "{said:?}");
+    assert!(said.last().unwrap().starts_with("otel-genai: forwarded 1 requests to http://"), "{said:?}");
+    assert!(said.last().unwrap().contains("; 0 given up"), "{said:?}");
+    late_back.stop();
+    assert_eq!(stored_spans(&dir.join("late.db")), 1);
+
+    // A collector that never comes: given up after its five attempts, still stored here.
     let nowhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let lonely_db = dir.join("lonely.db");
     let lonely = Serve::start(&lonely_db, &["--forward", &format!("http://{nowhere}")]);
-    let (status, _, _) = Http::connect(&lonely.http)
-        .await
-        .unwrap()
-        .traces(&request("alone", vec![chat_span(1, 1, None, now_ns())]))
-        .await
-        .unwrap();
-    assert_eq!(status, 200);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    send_one(&lonely.http).await;
     let said = lonely.stop();
     assert_eq!(said.iter().filter(|l| l.contains("cannot forward to")).count(), 1, "{said:?}");
-    assert!(said.iter().any(|l| l.contains("Connection refused")), "{said:?}");
-    assert!(
-        said.last().unwrap().starts_with(&format!("otel-genai: forwarded 0 requests to http://{nowhere}")),
-        "{said:?}"
+    assert_eq!(
+        said.last().unwrap(),
+        &format!(
+            "otel-genai: forwarded 0 requests to http://{nowhere}; 1 given up after 5 attempts, 0 not queued (queue full)"
+        )
     );
     assert_eq!(stored_spans(&lonely_db), 1);
+
+    // A collector that refuses (404 on that path): given up at once, not retried.
+    let back = Serve::start(&dir.join("refusing-back.db"), &[]);
+    let refused = Serve::start(&dir.join("refused.db"), &["--forward", &format!("http://{}/elsewhere", back.http)]);
+    send_one(&refused.http).await;
+    let said = refused.stop();
+    assert!(said.iter().any(|l| l.contains("refuses forwarded data: HTTP 404")), "{said:?}");
+    assert!(!said.iter().any(|l| l.contains("retrying")), "{said:?}");
+    assert!(said.last().unwrap().contains("forwarded 0 requests") && said.last().unwrap().contains("; 1 given up"));
+    back.stop();
 
     let (ok, _, stderr) = run(&dir.join("x.db"), &["serve", "--forward", "https://api.example.com"]);
     assert!(!ok);
@@ -386,7 +412,8 @@ async fn retention_removes_what_is_too_old_and_the_oldest_when_too_big() {
     let used: i64 = connection
         .query_row("SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size", [], |r| r.get(0))
         .unwrap();
-    assert!(used <= 1024 * 1024, "{used} bytes used");
+    // Eviction runs when the data passes 90% of the limit and brings it under 80%.
+    assert!(used <= 1024 * 1024 / 10 * 9, "{used} bytes used");
     let (oldest, newest): (String, String) = connection
         .query_row("SELECT MIN(trace_id), MAX(trace_id) FROM traces", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
@@ -472,4 +499,31 @@ async fn a_request_sent_again_is_stored_once() {
     assert_eq!((count("logs"), count("points")), (1, 1));
     let value: String = connection.query_row("SELECT value FROM points", [], |r| r.get(0)).unwrap();
     assert_eq!(value, "42");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_is_shown_only_when_asked_whichever_instrumentation_wrote_it() {
+    let dir = scratch("content");
+    let db = dir.join("t.db");
+    let serve = Serve::start(&db, &[]);
+    let mut span = chat_span(1, 1, None, now_ns());
+    for (key, value) in [
+        ("gen_ai.retrieval.documents", "[{\"id\": \"doc-1\", \"content\": \"secret plans\"}]"),
+        ("gen_ai.prompt.0.content", "What are the plans?"),
+        ("llm.input_messages.0.message.content", "What are the plans?"),
+        ("gen_ai.prompt.name", "plans-v2"),
+    ] {
+        span.attributes.push(support::otlp::string(key, value));
+    }
+    Http::connect(&serve.http).await.unwrap().traces(&request("content", vec![span])).await.unwrap();
+    let (_, without, _) = run(&db, &["show", "abababab", "--attributes"]);
+    assert!(!without.contains("plans?") && !without.contains("secret plans"), "{without}");
+    assert!(without.contains("gen_ai.prompt.name = plans-v2"), "a prompt's name is not content: {without}");
+    let (_, with, _) = run(&db, &["show", "abababab", "--attributes", "--content"]);
+    for shown in
+        ["gen_ai.retrieval.documents = ", "gen_ai.prompt.0.content = What are the plans?", "llm.input_messages.0"]
+    {
+        assert!(with.contains(shown), "{shown} in {with}");
+    }
+    serve.stop();
 }

@@ -103,7 +103,7 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
         assert_eq!(trace["service"], "research-agent");
         assert_eq!(trace["spans"], 5);
         assert_eq!(trace["complete"], true);
-        assert!(trace["input_tokens"].as_i64().unwrap() > 0 && trace["cost"].as_f64().unwrap() > 0.0);
+        assert!(trace["input_tokens"].as_i64().unwrap() > 0 && trace["cost_usd"].as_f64().unwrap() > 0.0);
     }
     let failed: Vec<&Value> = traces.iter().filter(|t| t["errors"] == 1).collect();
     assert_eq!(failed.len(), 2);

@@ -41,6 +41,28 @@ impl SpanTree {
                 _ => roots.push(index),
             }
         }
+        // Spans whose parents form a cycle are reached from no root: the earliest of each
+        // cycle becomes a root, so that every span is shown.
+        let mut reached = vec![false; spans.len()];
+        let mark = |from: usize, reached: &mut [bool], children: &[Vec<usize>]| {
+            let mut stack = vec![from];
+            while let Some(next) = stack.pop() {
+                if !std::mem::replace(&mut reached[next], true) {
+                    stack.extend(&children[next]);
+                }
+            }
+        };
+        for &root in &roots {
+            mark(root, &mut reached, &children);
+        }
+        for index in 0..spans.len() {
+            if !reached[index] {
+                children.iter_mut().for_each(|kids| kids.retain(|&kid| kid != index));
+                roots.push(index);
+                mark(index, &mut reached, &children);
+            }
+        }
+        roots.sort_unstable();
         SpanTree { spans, roots, children }
     }
 
@@ -397,6 +419,15 @@ mod tests {
             status: Status::Unset,
             instrumentation_scope: InstrumentationScope::builder("test").build(),
         }
+    }
+
+    #[test]
+    fn spans_whose_parents_form_a_cycle_are_shown_not_lost() {
+        // 1 is a root; 2 and 3 are each other's parent; 4 is its own.
+        let tree = SpanTree::new(vec![span(1, 0), span(2, 3), span(3, 2), span(4, 4)]);
+        let roots: Vec<&str> = tree.roots().iter().map(|root| root.name()).collect();
+        assert_eq!(roots, ["step 1", "step 2", "step 4"]);
+        assert_eq!(tree.outline(), "step 1\nstep 2\n  step 3\nstep 4\n");
     }
 
     #[test]

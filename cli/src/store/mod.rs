@@ -3,17 +3,17 @@
 //! processes (the views, the MCP server) at the same time.
 
 mod read;
-pub(crate) mod write;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use read::{LookupError, Reader, SpanFilter, TraceFilter, TraceSummary};
-pub use write::{Writer, WriterOptions, now_ns};
+pub use write::{Totals, Writer, WriterOptions, ago_ns, nanos};
 
 /// Why data could not be stored. Everything but [`StoreError::Open`] is worth retrying:
 /// nothing of the request was kept, and the receiver answers with OTLP's retryable status.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("the store is busy: {pending} rows are waiting to be written")]
     Busy { pending: usize },
@@ -65,11 +65,8 @@ CREATE TABLE IF NOT EXISTS spans (
     service TEXT NOT NULL,
     scope TEXT NOT NULL,
     operation TEXT,
-    provider TEXT,
-    model TEXT,
     agent TEXT,
     tool TEXT,
-    error_type TEXT,
     input_tokens INTEGER,
     output_tokens INTEGER,
     cost REAL,
@@ -116,7 +113,6 @@ CREATE TABLE IF NOT EXISTS logs (
 CREATE UNIQUE INDEX IF NOT EXISTS logs_once ON logs (digest, time_ns);
 CREATE INDEX IF NOT EXISTS logs_received ON logs (received_ns);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (trace_id);
-CREATE INDEX IF NOT EXISTS logs_time ON logs (time_ns);
 CREATE TABLE IF NOT EXISTS points (
     id INTEGER PRIMARY KEY,
     time_ns INTEGER NOT NULL,
@@ -133,12 +129,10 @@ CREATE TABLE IF NOT EXISTS points (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS points_once ON points (digest, time_ns);
 CREATE INDEX IF NOT EXISTS points_received ON points (received_ns);
-CREATE INDEX IF NOT EXISTS points_time ON points (time_ns);
-CREATE INDEX IF NOT EXISTS points_name ON points (name, time_ns);
 ";
 
 /// Operations whose spans carry totals of what ran inside them, not usage of their own.
-pub(crate) const CONTAINERS: &str = "('invoke_agent', 'invoke_workflow', 'create_agent')";
+pub const CONTAINER_OPERATIONS: [&str; 3] = ["invoke_agent", "invoke_workflow", "create_agent"];
 
 fn open_error(path: &Path, error: impl std::fmt::Display) -> StoreError {
     StoreError::Open { path: path.display().to_string(), reason: error.to_string() }

@@ -12,13 +12,15 @@ use serde_json::{Map, Value};
 use super::StoreError;
 use crate::otlp::{LogRow, SpanRow};
 
-/// A trace at a glance.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// A trace at a glance (as JSON: `analysis::trace_summary`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct TraceSummary {
     pub trace_id: String,
     pub service: String,
     /// The root span's name (`invoke_agent research-agent`).
     pub root: String,
+    /// The root span: without a parent, or with its parent in another process.
+    pub root_span_id: String,
     /// Whether the root span has arrived.
     pub complete: bool,
     pub start_ns: i64,
@@ -28,7 +30,6 @@ pub struct TraceSummary {
     pub output_tokens: i64,
     pub cost: f64,
     pub errors: i64,
-    #[serde(skip)]
     pub received_ns: i64,
 }
 
@@ -73,24 +74,24 @@ pub enum LookupError {
     Store(String),
 }
 
-const SUMMARY_COLUMNS: &str =
-    "trace_id, service, root_name, complete, start_ns, end_ns - start_ns, spans, input_tokens,
-    output_tokens, cost, errors, received_ns";
+const SUMMARY_COLUMNS: &str = "trace_id, service, root_name, root_span_id, complete, start_ns,
+    end_ns - start_ns AS duration_ns, spans, input_tokens, output_tokens, cost, errors, received_ns";
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<TraceSummary> {
     Ok(TraceSummary {
-        trace_id: row.get(0)?,
-        service: row.get(1)?,
-        root: row.get(2)?,
-        complete: row.get(3)?,
-        start_ns: row.get(4)?,
-        duration_ns: row.get(5)?,
-        spans: row.get(6)?,
-        input_tokens: row.get(7)?,
-        output_tokens: row.get(8)?,
-        cost: row.get(9)?,
-        errors: row.get(10)?,
-        received_ns: row.get(11)?,
+        trace_id: row.get("trace_id")?,
+        service: row.get("service")?,
+        root: row.get("root_name")?,
+        root_span_id: row.get("root_span_id")?,
+        complete: row.get("complete")?,
+        start_ns: row.get("start_ns")?,
+        duration_ns: row.get("duration_ns")?,
+        spans: row.get("spans")?,
+        input_tokens: row.get("input_tokens")?,
+        output_tokens: row.get("output_tokens")?,
+        cost: row.get("cost")?,
+        errors: row.get("errors")?,
+        received_ns: row.get("received_ns")?,
     })
 }
 
@@ -108,22 +109,22 @@ const SPAN_COLUMNS: &str =
 
 fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
     Ok(SpanRow {
-        trace_id: row.get(0)?,
-        span_id: row.get(1)?,
-        parent_id: row.get(2)?,
-        remote_parent: row.get(3)?,
-        name: row.get(4)?,
-        kind: row.get(5)?,
-        start_ns: row.get(6)?,
-        end_ns: row.get(7)?,
-        status: row.get(8)?,
-        status_message: row.get(9)?,
-        service: row.get(10)?,
-        scope: row.get(11)?,
-        attributes: object(&row.get::<_, String>(12)?),
-        events: array(&row.get::<_, String>(13)?),
-        links: array(&row.get::<_, String>(14)?),
-        resource: object(&row.get::<_, String>(15)?),
+        trace_id: row.get("trace_id")?,
+        span_id: row.get("span_id")?,
+        parent_id: row.get("parent_id")?,
+        remote_parent: row.get("remote_parent")?,
+        name: row.get("name")?,
+        kind: row.get("kind")?,
+        start_ns: row.get("start_ns")?,
+        end_ns: row.get("end_ns")?,
+        status: row.get("status")?,
+        status_message: row.get("status_message")?,
+        service: row.get("service")?,
+        scope: row.get("scope")?,
+        attributes: object(&row.get::<_, String>("attributes")?),
+        events: array(&row.get::<_, String>("events")?),
+        links: array(&row.get::<_, String>("links")?),
+        resource: row.get::<_, String>("resource")?.into(),
     })
 }
 
@@ -261,16 +262,16 @@ impl Reader {
         )?;
         let rows = statement.query_map([trace_id], |row| {
             Ok(LogRow {
-                time_ns: row.get(0)?,
-                trace_id: row.get(1)?,
-                span_id: row.get(2)?,
-                severity: row.get(3)?,
-                severity_text: row.get(4)?,
-                event_name: row.get(5)?,
-                body: serde_json::from_str(&row.get::<_, String>(6)?).unwrap_or(Value::Null),
-                attributes: object(&row.get::<_, String>(7)?),
-                service: row.get(8)?,
-                scope: row.get(9)?,
+                time_ns: row.get("time_ns")?,
+                trace_id: row.get("trace_id")?,
+                span_id: row.get("span_id")?,
+                severity: row.get("severity")?,
+                severity_text: row.get("severity_text")?,
+                event_name: row.get("event_name")?,
+                body: serde_json::from_str(&row.get::<_, String>("body")?).unwrap_or(Value::Null),
+                attributes: object(&row.get::<_, String>("attributes")?),
+                service: row.get("service")?,
+                scope: row.get("scope")?,
             })
         })?;
         rows.collect()

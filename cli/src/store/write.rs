@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, ErrorCode, params};
 use serde_json::Value;
 
-use super::{CONTAINERS, StoreError, open_for_writing};
+use super::{CONTAINER_OPERATIONS, StoreError, open_for_writing};
 use crate::otlp::Rows;
 
 /// How the writer keeps the store.
@@ -65,7 +65,8 @@ struct Job {
 
 /// The writing end of the store.
 pub struct Writer {
-    jobs: Mutex<Option<SyncSender<Job>>>,
+    /// Unbounded: what waits is bounded by `pending` rows instead.
+    jobs: Mutex<Option<Sender<Job>>>,
     pending: Arc<AtomicUsize>,
     max_pending: usize,
     pub totals: Arc<Totals>,
@@ -88,7 +89,7 @@ impl Writer {
         connection
             .execute_batch(&format!("PRAGMA max_page_count = {max_pages}"))
             .map_err(|e| StoreError::Write(e.to_string()))?;
-        let (jobs, received) = std::sync::mpsc::sync_channel::<Job>(4096);
+        let (jobs, received) = std::sync::mpsc::channel::<Job>();
         let pending = Arc::new(AtomicUsize::new(0));
         let totals = Arc::new(Totals::default());
         let mut state = WriterThread {
@@ -128,17 +129,9 @@ impl Writer {
             return Err(StoreError::Busy { pending: waiting });
         }
         let (done, answer) = tokio::sync::oneshot::channel();
-        match jobs.try_send(Job { rows, done }) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                self.pending.fetch_sub(count, Ordering::AcqRel);
-                self.totals.refused_busy.fetch_add(1, Ordering::Relaxed);
-                return Err(StoreError::Busy { pending: waiting });
-            }
-            Err(TrySendError::Disconnected(_)) => {
-                self.pending.fetch_sub(count, Ordering::AcqRel);
-                return Err(StoreError::Stopped);
-            }
+        if jobs.send(Job { rows, done }).is_err() {
+            self.pending.fetch_sub(count, Ordering::AcqRel);
+            return Err(StoreError::Stopped);
         }
         answer.await.unwrap_or(Err(StoreError::Stopped))
     }
@@ -169,8 +162,18 @@ struct WriterThread {
     last_maintenance: Instant,
 }
 
+/// A duration in nanoseconds, as the store counts time (saturating).
+pub fn nanos(duration: Duration) -> i64 {
+    i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// The time `age` ago, in nanoseconds since the epoch.
+pub fn ago_ns(age: Duration) -> i64 {
+    now_ns().saturating_sub(nanos(age))
+}
+
 pub fn now_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, nanos)
 }
 
 impl WriterThread {
@@ -225,7 +228,7 @@ impl WriterThread {
                     None => Ok(stored.unwrap_or_default()),
                 })
                 .collect(),
-            Err(error) => batch.iter().map(|_| Err(clone_error(&error))).collect(),
+            Err(error) => batch.iter().map(|_| Err(error.clone())).collect(),
         };
         self.totals.commits.fetch_add(1, Ordering::Relaxed);
         for (job, result) in batch.into_iter().zip(results) {
@@ -298,7 +301,7 @@ impl WriterThread {
     fn maintain(&mut self) {
         self.last_maintenance = Instant::now();
         // By when the data arrived, not the times it carries: a sender's clock may be off.
-        let cutoff = now_ns().saturating_sub(i64::try_from(self.retention.as_nanos()).unwrap_or(i64::MAX));
+        let cutoff = ago_ns(self.retention);
         let _ = self.delete_received_before(cutoff);
         // Then the oldest tenth of each table, until the data is under 80% of the limit.
         while self.used_bytes() > self.max_size / 10 * 8 {
@@ -354,20 +357,11 @@ fn classify(error: &rusqlite::Error, max_size: u64) -> StoreError {
     }
 }
 
-fn clone_error(error: &StoreError) -> StoreError {
-    match error {
-        StoreError::Busy { pending } => StoreError::Busy { pending: *pending },
-        StoreError::Full { limit } => StoreError::Full { limit: *limit },
-        StoreError::Stopped => StoreError::Stopped,
-        StoreError::Write(reason) => StoreError::Write(reason.clone()),
-        StoreError::Open { path, reason } => StoreError::Open { path: path.clone(), reason: reason.clone() },
-    }
-}
-
 /// Recomputes a trace's summary from its spans: the root (the span without a parent or
 /// whose parent is in another process, else the earliest), the time it covers, and the tokens and cost of the calls in it (agents
 /// and workflows carry totals of their children, which are not counted again).
 static SUMMARY: LazyLock<String> = LazyLock::new(|| {
+    let containers = format!("('{}')", CONTAINER_OPERATIONS.join("', '"));
     // TOTAL, not SUM: a sum past i64 saturates instead of failing the commit.
     format!(
         "INSERT OR REPLACE INTO traces (trace_id, service, root_name, root_span_id, complete, start_ns, end_ns,
@@ -375,9 +369,9 @@ static SUMMARY: LazyLock<String> = LazyLock::new(|| {
          SELECT ?1, r.service, r.name, r.span_id, r.parent_id = '' OR r.remote_parent, a.start_ns, a.end_ns,
             a.spans, a.input_tokens, a.output_tokens, a.cost, a.errors, ?2
          FROM (SELECT MIN(start_ns) AS start_ns, MAX(end_ns) AS end_ns, COUNT(*) AS spans,
-                 CAST(TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE input_tokens END) AS INTEGER) AS input_tokens,
-                 CAST(TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE output_tokens END) AS INTEGER) AS output_tokens,
-                 TOTAL(CASE WHEN operation IN {CONTAINERS} THEN 0 ELSE cost END) AS cost,
+                 CAST(TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE input_tokens END) AS INTEGER) AS input_tokens,
+                 CAST(TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE output_tokens END) AS INTEGER) AS output_tokens,
+                 TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE cost END) AS cost,
                  COUNT(CASE WHEN status = 2 THEN 1 END) AS errors
                FROM spans WHERE trace_id = ?1) AS a,
               (SELECT service, name, span_id, parent_id, remote_parent FROM spans WHERE trace_id = ?1
@@ -399,13 +393,18 @@ fn digest(parts: &[&str]) -> i64 {
     hash as i64
 }
 
+/// A value as JSON text (maps and lists of JSON values always serialise).
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Result<Stored> {
     let mut span = connection.prepare_cached(
         "INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, remote_parent, name, kind, start_ns, end_ns, status,
-            status_message, service, scope, operation, provider, model, agent, tool, error_type,
-            input_tokens, output_tokens, cost, attributes, events, links, resource, received_ns)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26)",
+            status_message, service, scope, operation, agent, tool, input_tokens, output_tokens, cost, attributes,
+            events, links, resource, received_ns)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23)",
     )?;
     for row in &rows.spans {
         let text = |key: &str| row.attributes.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -424,18 +423,15 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.service,
             row.scope,
             text("gen_ai.operation.name"),
-            text("gen_ai.provider.name").or_else(|| text("gen_ai.system")),
-            text("gen_ai.response.model").or_else(|| text("gen_ai.request.model")),
             text("gen_ai.agent.name"),
             text("gen_ai.tool.name"),
-            text("error.type"),
             int("gen_ai.usage.input_tokens"),
             int("gen_ai.usage.output_tokens"),
             row.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
-            Value::Object(row.attributes.clone()).to_string(),
-            Value::Array(row.events.clone()).to_string(),
-            Value::Array(row.links.clone()).to_string(),
-            Value::Object(row.resource.clone()).to_string(),
+            json(&row.attributes),
+            json(&row.events),
+            json(&row.links),
+            &*row.resource,
             received,
         ])?;
     }
@@ -445,7 +441,7 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
     )?;
     let mut logs = 0;
     for row in &rows.logs {
-        let (body, attributes) = (row.body.to_string(), Value::Object(row.attributes.clone()).to_string());
+        let (body, attributes) = (row.body.to_string(), json(&row.attributes));
         let digest = digest(&[&row.trace_id, &row.span_id, &row.event_name, &row.service, &body, &attributes]);
         logs += log.execute(params![
             row.time_ns,
@@ -468,7 +464,7 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
     )?;
     let mut points = 0;
     for row in &rows.points {
-        let (attributes, value) = (Value::Object(row.attributes.clone()).to_string(), row.value.to_string());
+        let (attributes, value) = (json(&row.attributes), row.value.to_string());
         let digest = digest(&[&row.service, &row.scope, &row.name, &attributes, &value, &row.start_ns.to_string()]);
         points += point.execute(params![
             row.time_ns,

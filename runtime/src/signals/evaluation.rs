@@ -221,7 +221,7 @@ impl Evaluation {
         events::emit(
             &cx,
             Event {
-                name: "gen_ai.evaluation.result",
+                name: crate::event::GEN_AI_EVALUATION_RESULT,
                 severity: Severity::Info,
                 attributes,
                 about: self.span.span_context(),

@@ -27,9 +27,9 @@ use crate::signals::events::{self, Event};
 use crate::signals::totals::{CurrentRun, RunNode, Usage};
 
 /// The event of a client operation's failure.
-const EXCEPTION_EVENT: &str = "gen_ai.client.operation.exception";
+const EXCEPTION_EVENT: &str = crate::event::GEN_AI_CLIENT_OPERATION_EXCEPTION;
 /// The event of a model call's details, content included, in the `EVENT_*` capture modes.
-const DETAILS_EVENT: &str = "gen_ai.client.inference.operation.details";
+const DETAILS_EVENT: &str = crate::event::GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS;
 use crate::{Attributes, GenAiResponse, content};
 
 /// One instrumented call's span, from its start to its end.
