@@ -31,7 +31,9 @@ async fn support(
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut config = Config::from_env()?;
-    if std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_none() && std::env::var_os("OTEL_LOGS_EXPORTER").is_none() {
+    // The evaluation event on the terminal, unless logs go over OTLP (any endpoint that
+    // covers them) or OTEL_LOGS_EXPORTER says where they go.
+    if config.otlp_target(Signal::Logs).is_none() && std::env::var_os("OTEL_LOGS_EXPORTER").is_none() {
         config = config.exporters(Signal::Logs, [Exporter::Console]);
     }
     let telemetry = otel_genai::init_with(config)?;

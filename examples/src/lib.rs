@@ -2,8 +2,8 @@
 //! (the demo model, so that every example runs offline with no key), and the client the
 //! examples use, pointed at it or at a real endpoint.
 //!
-//! Every example prints each finished trace as a tree on the terminal, and exports over OTLP
-//! when the standard variables say so:
+//! Every example prints each finished trace as a tree on the terminal, or, when the standard
+//! variables name an OTLP endpoint, exports there instead:
 //!
 //! ```sh
 //! cargo run --example research_agent

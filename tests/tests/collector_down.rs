@@ -105,7 +105,6 @@ async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
     calls(10_000).await;
     let status = traces(&telemetry.export_status());
     assert_eq!((status.produced, status.delivered), (10_000, 0), "{status:?}");
-    assert!(status.held <= 2048, "{status:?}");
 
     let started = Instant::now();
     tokio::task::block_in_place(|| telemetry.shutdown());

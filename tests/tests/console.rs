@@ -1,6 +1,6 @@
 //! What `otel_genai::init` sets up: the console tree, printed when a trace's root span
-//! ends, and the error when an OTLP endpoint is configured. One test: it changes the
-//! process's environment and global provider.
+//! ends, and the error for an invalid variable. One test: it changes the process's
+//! environment and global provider.
 
 #[path = "support/written.rs"]
 mod written;

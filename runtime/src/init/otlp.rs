@@ -112,7 +112,7 @@ impl Pipeline {
                 (GrpcTls(tls.as_ref().map(super::tls::Tls::grpc)), || super::tls::connector(tls.as_ref()));
             #[cfg(not(feature = "otlp-tls"))]
             let (grpc_tls, connector) = (GrpcTls::default(), HttpConnector::new);
-            let client = || HyperClient::new(&handle, target.timeout, health.clone(), connector());
+            let client = || HyperClient::new(&handle, target.timeout, health.clone(), connector(), headers.clone());
             let build_error = |error: opentelemetry_otlp::ExporterBuildError| InitError::Exporter {
                 signal: *signal,
                 endpoint: target.endpoint.clone(),
@@ -122,7 +122,7 @@ impl Pipeline {
                 Signal::Traces => {
                     let builder = opentelemetry_otlp::SpanExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone()).build(),
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, &headers, grpc_tls.clone()).build(),
                         _ => over_http(builder.with_http(), target, client()).build(),
                     };
                     pipeline.spans = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
@@ -135,7 +135,7 @@ impl Pipeline {
                     };
                     let builder = opentelemetry_otlp::MetricExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone())
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, &headers, grpc_tls.clone())
                             .with_temporality(temporality)
                             .build(),
                         _ => over_http(builder.with_http(), target, client()).with_temporality(temporality).build(),
@@ -145,7 +145,7 @@ impl Pipeline {
                 Signal::Logs => {
                     let builder = opentelemetry_otlp::LogExporter::builder();
                     let exporter = match target.protocol {
-                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, headers, grpc_tls.clone()).build(),
+                        Protocol::Grpc => over_grpc(builder.with_tonic(), target, &headers, grpc_tls.clone()).build(),
                         _ => over_http(builder.with_http(), target, client()).build(),
                     };
                     pipeline.logs = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
@@ -224,16 +224,27 @@ use super::tls::Connector;
 type Connector = HttpConnector;
 
 /// A gRPC exporter builder pointed at `target`, with its headers as metadata.
+///
+/// The headers are set by an interceptor, which runs after the exporter has added the ones
+/// it reads from `OTEL_EXPORTER_OTLP_HEADERS` itself: the configured value of a header wins.
 fn over_grpc<B: WithExportConfig + WithTonicConfig>(
     builder: B,
     target: &OtlpTarget,
-    headers: http::HeaderMap,
+    headers: &http::HeaderMap,
     tls: GrpcTls,
 ) -> B {
-    let builder = builder
-        .with_endpoint(&target.endpoint)
-        .with_timeout(target.timeout)
-        .with_metadata(opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers));
+    use tonic::metadata::{KeyAndValueRef, MetadataMap};
+    let metadata = MetadataMap::from_headers(headers.clone());
+    let builder = builder.with_endpoint(&target.endpoint).with_timeout(target.timeout).with_interceptor(
+        move |mut request: tonic::Request<()>| {
+            for entry in metadata.iter() {
+                if let KeyAndValueRef::Ascii(key, value) = entry {
+                    request.metadata_mut().insert(key.clone(), value.clone());
+                }
+            }
+            Ok(request)
+        },
+    );
     #[cfg(feature = "otlp-tls")]
     if let Some(tls) = tls.0 {
         return builder.with_tls_config(tls);
@@ -242,7 +253,8 @@ fn over_grpc<B: WithExportConfig + WithTonicConfig>(
     builder
 }
 
-/// An HTTP exporter builder pointed at `target`, sending through `client`.
+/// An HTTP exporter builder pointed at `target`, sending through `client` (which sets the
+/// headers, over any the exporter read from `OTEL_EXPORTER_OTLP_HEADERS` itself).
 fn over_http<B: WithExportConfig + WithHttpConfig>(builder: B, target: &OtlpTarget, client: HyperClient) -> B {
     let protocol = match target.protocol {
         Protocol::HttpJson => opentelemetry_otlp::Protocol::HttpJson,
@@ -252,7 +264,6 @@ fn over_http<B: WithExportConfig + WithHttpConfig>(builder: B, target: &OtlpTarg
         .with_endpoint(&target.endpoint)
         .with_protocol(protocol)
         .with_timeout(target.timeout)
-        .with_headers(target.headers.iter().cloned().collect())
         .with_http_client(client)
 }
 
@@ -309,6 +320,8 @@ struct HyperClient {
     handle: tokio::runtime::Handle,
     timeout: Duration,
     health: Arc<Health>,
+    /// The configured headers: set on every request, replacing any of the same name.
+    headers: http::HeaderMap,
 }
 
 impl std::fmt::Debug for HyperClient {
@@ -326,17 +339,21 @@ impl HyperClient {
         timeout: Duration,
         health: Arc<Health>,
         connector: Connector,
+        headers: http::HeaderMap,
     ) -> HyperClient {
         let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(connector);
-        HyperClient { client, handle: handle.clone(), timeout, health }
+        HyperClient { client, handle: handle.clone(), timeout, health, headers }
     }
 }
 
 #[async_trait::async_trait]
 impl HttpClient for HyperClient {
-    async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+    async fn send_bytes(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
         let client = self.client.clone();
         let timeout = self.timeout;
         let exchange = async move {
