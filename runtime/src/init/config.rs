@@ -102,18 +102,8 @@ impl fmt::Display for Protocol {
 }
 
 /// How cumulative or delta the exported sums and histograms are
-/// (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Temporality {
-    /// `cumulative`: totals since start (Prometheus, most collectors).
-    #[default]
-    Cumulative,
-    /// `delta`: the change since the last export (Datadog, Dynatrace).
-    Delta,
-    /// `lowmemory`: delta for counters and histograms, cumulative for the rest.
-    LowMemory,
-}
+/// (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`): the SDK's own type.
+pub use opentelemetry_sdk::metrics::Temporality;
 
 /// The files that secure an `https://` OTLP endpoint (the `otlp-tls` feature): each is PEM.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -339,18 +329,13 @@ impl Config {
             }
         }
         if let Some(value) = var("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE") {
-            config.temporality = match value.to_ascii_lowercase().as_str() {
-                "cumulative" => Temporality::Cumulative,
-                "delta" => Temporality::Delta,
-                "lowmemory" => Temporality::LowMemory,
-                _ => {
-                    return Err(InitError::invalid(
-                        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
-                        &value,
-                        "cumulative, delta or lowmemory",
-                    ));
-                }
-            };
+            config.temporality = value.parse().map_err(|()| {
+                InitError::invalid(
+                    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+                    &value,
+                    "cumulative, delta or lowmemory",
+                )
+            })?;
         }
         Ok(config)
     }

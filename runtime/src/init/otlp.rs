@@ -29,7 +29,7 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, Temporality as SdkTemporality};
 use opentelemetry_sdk::trace::{BatchSpanProcessor, Span, SpanData, SpanExporter, SpanProcessor};
 
-use super::config::{Config, OtlpTarget, Protocol, Signal, Temporality};
+use super::config::{Config, OtlpTarget, Protocol, Signal};
 use super::{Diagnostics, InitError};
 
 /// How many spans (and, separately, events) from failed exports are kept for the next one.
@@ -128,11 +128,7 @@ impl Pipeline {
                     pipeline.spans = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
                 Signal::Metrics => {
-                    let temporality = match config.temporality {
-                        Temporality::Cumulative => SdkTemporality::Cumulative,
-                        Temporality::Delta => SdkTemporality::Delta,
-                        Temporality::LowMemory => SdkTemporality::LowMemory,
-                    };
+                    let temporality = config.temporality;
                     let builder = opentelemetry_otlp::MetricExporter::builder();
                     let exporter = match target.protocol {
                         Protocol::Grpc => over_grpc(builder.with_tonic(), target, &headers, grpc_tls.clone())
