@@ -12,37 +12,8 @@ use async_openai::types::chat::{
     ChatCompletionRequestUserMessage, CreateChatCompletionRequest, CreateChatCompletionRequestArgs,
 };
 use criterion::Criterion;
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use otel_genai_bench::{install_meters, install_sdk, interleaved};
-use tokio::net::TcpListener;
-
-const COMPLETION: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1767225600,
-"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant",
-"content":"OpenTelemetry is an observability framework."},"finish_reason":"stop"}],
-"usage":{"prompt_tokens":120,"completion_tokens":40,"total_tokens":160}}"#;
-
-async fn answer(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
-    let _ = request.into_body().collect().await?;
-    Ok(Response::builder()
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(COMPLETION.as_bytes())))
-        .expect("response"))
-}
-
-async fn serve(listener: TcpListener) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else { return };
-        tokio::spawn(async move {
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service_fn(answer))
-                .await;
-        });
-    }
-}
+use otel_genai_examples::ModelServer;
 
 fn request() -> CreateChatCompletionRequest {
     CreateChatCompletionRequestArgs::default()
@@ -59,10 +30,9 @@ const BATCH: u64 = 16;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).expect("bind");
-    let address = listener.local_addr().expect("address");
-    runtime.spawn(serve(listener));
-    let config = OpenAIConfig::new().with_api_base(format!("http://{address}/v1")).with_api_key("sk-bench");
+    // Its `gpt-4o-mini` answers at once with a fixed completion.
+    let server = runtime.block_on(ModelServer::start());
+    let config = OpenAIConfig::new().with_api_base(server.base_url()).with_api_key("sk-bench");
     let bare = async_openai::Client::with_config(config);
     let wrapped = otel_genai::openai::Client::new(bare.clone());
     let provider = install_sdk();
