@@ -76,7 +76,7 @@ pub enum TokenCount {
 }
 
 impl TokenCount {
-    const ALL: [TokenCount; 5] = [
+    pub(crate) const ALL: [TokenCount; 5] = [
         TokenCount::Input,
         TokenCount::Output,
         TokenCount::CacheReadInput,

@@ -157,18 +157,12 @@ impl Call {
         let Some(model) = &mut self.model else { return };
         let mut response_model = None;
         for kv in response.iter() {
-            let count = match kv.key.as_str() {
-                attr::GEN_AI_RESPONSE_MODEL => {
-                    response_model = Some(&kv.value);
-                    continue;
-                }
-                attr::GEN_AI_USAGE_INPUT_TOKENS => TokenCount::Input,
-                attr::GEN_AI_USAGE_OUTPUT_TOKENS => TokenCount::Output,
-                attr::GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS => TokenCount::CacheReadInput,
-                attr::GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS => TokenCount::CacheCreationInput,
-                attr::GEN_AI_USAGE_REASONING_OUTPUT_TOKENS => TokenCount::ReasoningOutput,
-                _ => continue,
-            };
+            let key = kv.key.as_str();
+            if key == attr::GEN_AI_RESPONSE_MODEL {
+                response_model = Some(&kv.value);
+                continue;
+            }
+            let Some(count) = TokenCount::ALL.into_iter().find(|count| count.attribute() == key) else { continue };
             if let Value::I64(tokens) = kv.value {
                 model.usage.set(count, u64::try_from(tokens).unwrap_or(0));
             }
