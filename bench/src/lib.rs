@@ -408,6 +408,12 @@ pub mod hand {
 
         /// The tool.
         pub fn tool(&self, query: &str) -> Result<usize, ApiError> {
+            self.tool_of(None, query)
+        }
+
+        /// The tool called by the agent `agent`: its duration metric names the agent, as the
+        /// conventions ask when it is known.
+        fn tool_of(&self, agent: Option<&'static str>, query: &str) -> Result<usize, ApiError> {
             let span = self
                 .tracer
                 .span_builder("execute_tool tool")
@@ -427,10 +433,15 @@ pub mod hand {
             };
             Self::end(&cx, &result);
             if let (Some(metrics), Some(started)) = (&self.metrics, started) {
-                metrics.tool.record(
-                    started.elapsed().as_secs_f64(),
-                    &[KeyValue::new("gen_ai.tool.name", "tool"), KeyValue::new("gen_ai.tool.type", "function")],
-                );
+                let seconds = started.elapsed().as_secs_f64();
+                let (name, kind) =
+                    (KeyValue::new("gen_ai.tool.name", "tool"), KeyValue::new("gen_ai.tool.type", "function"));
+                match agent {
+                    Some(agent) => {
+                        metrics.tool.record(seconds, &[name, kind, KeyValue::new("gen_ai.agent.name", agent)])
+                    }
+                    None => metrics.tool.record(seconds, &[name, kind]),
+                }
             }
             result
         }
@@ -514,7 +525,7 @@ pub mod hand {
             let result = async {
                 let req = request();
                 let plan = self.chat(&req).await?;
-                let hits = self.tool(task)? + self.tool(&plan.id)?;
+                let hits = self.tool_of(Some("bench-agent"), task)? + self.tool_of(Some("bench-agent"), &plan.id)?;
                 let summary = self.chat(&req).await?;
                 // The totals of what the agent ran, as hand-written code sums them.
                 let (input, output) = (

@@ -38,7 +38,7 @@ pub(crate) fn expand(function: Function, args: SpanArgs, shape: Shape) -> TokenS
 }
 
 /// The arguments of `SpanGuard::start` and `DeferredSpan::new`: operation, kind, name,
-/// capacity, and the closure writing the start attributes.
+/// capacity, the call site, and the closure writing the start attributes.
 struct StartArguments {
     private: TokenStream,
     tokens: TokenStream,
@@ -66,13 +66,28 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
     let (literals, attributes): (Vec<_>, Vec<_>) = attributes
         .into_iter()
         .partition(|attribute| request.is_none() && !attribute.key.content && literal_text(attribute).is_some());
-    let literals = (!literals.is_empty()).then(|| {
-        let pairs = literals.iter().map(|attribute| {
+    let pairs: Vec<TokenStream> = literals
+        .iter()
+        .map(|attribute| {
             let (name, text) = (&attribute.key.name, literal_text(attribute));
             quote!((#name, #text))
-        });
-        quote! { #describe.extend_static(&[#(#pairs),*]); }
-    });
+        })
+        .collect();
+    // Without a request, the call site is described once: its literals, and whether its
+    // metric attributes are all among them (then they are the same on every call).
+    let site = if request.is_none() {
+        let fixed_metrics =
+            attributes.iter().all(|attribute| attribute.key.content || !is_metric_attribute(&attribute.key.name));
+        let site = Ident::new("__OTEL_GENAI_SITE", Span::mixed_site());
+        quote! {{
+            static #site: #private::CallSite =
+                #private::CallSite::new(#private::Operation::#operation, &[#(#pairs),*], #fixed_metrics);
+            #private::Option::Some(&#site)
+        }}
+    } else {
+        quote!(#private::Option::None)
+    };
+    let literals = (!pairs.is_empty()).then(|| quote! { #describe.extend_static(&[#(#pairs),*]); });
     let sets = attributes.iter().map(|attribute| {
         let StartAttribute { key, value } = attribute;
         let name = &key.name;
@@ -109,6 +124,7 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
         #private::SpanKind::#kind,
         #name,
         #capacity,
+        #site,
         |#describe: &mut #private::Attributes| {
             #record_request
             #literals
@@ -118,6 +134,11 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
         },
     )};
     StartArguments { private, tokens }
+}
+
+/// Whether any metric of the conventions carries `name`.
+fn is_metric_attribute(name: &str) -> bool {
+    crate::conventions::METRICS.iter().any(|metric| metric.attributes.iter().any(|attribute| attribute.name == name))
 }
 
 /// `gen_ai.request.stream`, set on the spans of functions returning streams.

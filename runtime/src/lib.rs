@@ -351,7 +351,7 @@ pub mod __private {
         OpaqueError, OpaqueJson, Probe, RecordResponse, ResponseProbe, SerializeJson, SkipChunk, SkipResponse,
         SplitOutcome, SplitPlain, type_name_of,
     };
-    pub use crate::span::{DeferredSpan, SpanGuard};
+    pub use crate::span::{CallSite, DeferredSpan, SpanGuard};
     pub use crate::stream::{ChunkSink, InStream};
     pub use crate::{
         __observe_items as observe_items, __record_error as record_error, __record_outcome as record_outcome,

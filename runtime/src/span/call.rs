@@ -26,10 +26,64 @@ pub(crate) struct Call {
     instruments: Option<Arc<Instruments>>,
     pub(crate) start: Instant,
     /// The low-cardinality attributes its metrics carry (kept only when metrics are on).
+    /// For a model call the ones its cost metric carries come first (`cost_len` of them).
     attrs: Vec<KeyValue>,
+    /// The call site's metric attributes when they are the same on every call (all of them
+    /// literals in the macro): then `attrs` stays empty until something is added.
+    fixed: Option<&'static [KeyValue]>,
+    cost_len: usize,
     error_type: Option<Cow<'static, str>>,
     /// A model call's usage, cost and details.
     model: Option<Box<ModelCall>>,
+}
+
+/// What a span macro knows of its call site when it expands: the operation and the
+/// attributes written as literals, and whether every metric attribute the call writes at
+/// its start is among them. Then the call's metric attributes are the same on every call:
+/// they are built once, and a call copies none of them.
+#[derive(Debug)]
+pub struct CallSite {
+    operation: Operation,
+    literals: &'static [(&'static str, &'static str)],
+    fixed_metrics: bool,
+    metric_attributes: OnceLock<Box<[KeyValue]>>,
+}
+
+impl CallSite {
+    /// A call site of `operation` whose literal attributes are `literals`; `fixed_metrics`
+    /// when no other attribute it writes at the start is a metric attribute.
+    pub const fn new(
+        operation: Operation,
+        literals: &'static [(&'static str, &'static str)],
+        fixed_metrics: bool,
+    ) -> CallSite {
+        CallSite { operation, literals, fixed_metrics, metric_attributes: OnceLock::new() }
+    }
+
+    /// The attributes written as literals.
+    #[inline]
+    pub fn literals(&self) -> &'static [(&'static str, &'static str)] {
+        self.literals
+    }
+
+    /// Whether the metric attributes are the same on every call.
+    #[inline]
+    pub(crate) fn fixed_metrics(&self) -> bool {
+        self.fixed_metrics
+    }
+
+    /// The metric attributes of every call from here: the operation name and the literals
+    /// the duration metric carries.
+    fn metric_attributes(&'static self) -> &'static [KeyValue] {
+        self.metric_attributes.get_or_init(|| {
+            let wanted = &metric_attributes(self.operation).names;
+            std::iter::once((attr::GEN_AI_OPERATION_NAME, self.operation.name()))
+                .chain(self.literals.iter().copied())
+                .filter(|(key, _)| wanted.contains(key))
+                .map(|(key, value)| KeyValue::new(Key::from_static_str(key), Value::from(value)))
+                .collect()
+        })
+    }
 }
 
 /// What a model call keeps besides its metric attributes.
@@ -53,15 +107,28 @@ struct ModelCall {
 }
 
 /// The attribute names the duration metric of a call of `operation` carries, from the
-/// conventions table (looked up once), with a bit set for each of their lengths (mod 64).
-fn metric_attributes(operation: Operation) -> (&'static [&'static str], u64) {
-    static NAMES: OnceLock<[(Vec<&'static str>, u64); 4]> = OnceLock::new();
+/// conventions table (looked up once).
+struct MetricNames {
+    names: Vec<&'static str>,
+    /// A bit set for each of their lengths (mod 64).
+    lengths: u64,
+    /// Bit `i` set when `names[i]` is also an attribute of the cost metric.
+    cost: u64,
+}
+
+fn metric_attributes(operation: Operation) -> &'static MetricNames {
+    static NAMES: OnceLock<[MetricNames; 4]> = OnceLock::new();
     let names = NAMES.get_or_init(|| {
         let of = |name: &str| {
             let names: Vec<&'static str> =
                 conventions::metric(name).map_or_else(Vec::new, |def| def.attributes.iter().map(|a| a.name).collect());
             let lengths = names.iter().fold(0_u64, |bits, name| bits | 1 << (name.len() % 64));
-            (names, lengths)
+            let cost = names
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| cost_attributes().contains(name))
+                .fold(0_u64, |bits, (index, _)| bits | 1 << (index % 64));
+            MetricNames { names, lengths, cost }
         };
         [
             of(metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
@@ -70,13 +137,12 @@ fn metric_attributes(operation: Operation) -> (&'static [&'static str], u64) {
             of(metric_names::GEN_AI_WORKFLOW_DURATION),
         ]
     });
-    let (names, lengths) = match operation {
+    match operation {
         Operation::InvokeAgent => &names[1],
         Operation::ExecuteTool => &names[2],
         Operation::InvokeWorkflow => &names[3],
         _ => &names[0],
-    };
-    (names, *lengths)
+    }
 }
 
 /// The attribute names of the cost metric.
@@ -100,24 +166,69 @@ pub(crate) fn is_model_call(operation: Operation) -> bool {
 impl Call {
     /// Keeps, of the start attributes, those the call's metrics carry (when metrics are
     /// on), and the provider and request model of a model call (to price it).
-    pub(crate) fn new(operation: Operation, instruments: Option<Arc<Instruments>>, start: &Attributes) -> Call {
+    pub(crate) fn new(
+        operation: Operation,
+        instruments: Option<Arc<Instruments>>,
+        start: &Attributes,
+        site: Option<&'static CallSite>,
+    ) -> Call {
+        // A model call's metric attributes change with its response: never a call site's.
+        let fixed =
+            site.filter(|_| instruments.is_some() && !is_model_call(operation)).map(CallSite::metric_attributes);
+        let model_call = is_model_call(operation);
+        // A model call's cost metric carries some of the same attributes: they go first, and
+        // it records the front of the list.
+        let mut cost_len = 0;
         let attrs = match &instruments {
-            Some(_) => {
-                let (wanted, lengths) = metric_attributes(operation);
-                let mut attrs = Vec::with_capacity(wanted.len() + 2);
+            Some(_) if fixed.is_none() => {
+                let wanted = metric_attributes(operation);
+                let mut attrs = Vec::with_capacity(wanted.names.len() + 2);
                 for kv in start.iter() {
                     let key = kv.key.as_str();
                     // Most start attributes are not metric attributes: their length says so.
-                    if lengths & (1 << (key.len() % 64)) != 0 && wanted.contains(&key) {
+                    if wanted.lengths & (1 << (key.len() % 64)) == 0 {
+                        continue;
+                    }
+                    let Some(index) = wanted.names.iter().position(|name| *name == key) else { continue };
+                    if model_call && wanted.cost & (1 << (index % 64)) != 0 {
+                        attrs.insert(cost_len, kv.clone());
+                        cost_len += 1;
+                    } else {
                         attrs.push(kv.clone());
                     }
                 }
                 attrs
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
-        let model = is_model_call(operation).then(|| Box::new(ModelCall::new(start)));
-        Call { operation, instruments, start: Instant::now(), attrs, error_type: None, model }
+        let model = model_call.then(|| Box::new(ModelCall::new(start)));
+        Call { operation, instruments, start: Instant::now(), attrs, fixed, cost_len, error_type: None, model }
+    }
+
+    /// The attributes the call's metrics carry.
+    fn metric_attrs(&self) -> &[KeyValue] {
+        self.fixed.unwrap_or(&self.attrs)
+    }
+
+    /// The metric attributes, to add to: a call site's fixed ones are copied first.
+    fn metric_attrs_mut(&mut self) -> &mut Vec<KeyValue> {
+        if let Some(fixed) = self.fixed.take() {
+            self.attrs.extend_from_slice(fixed);
+        }
+        &mut self.attrs
+    }
+
+    /// Records `record` with the metric attributes, `error.type` added when the call failed.
+    fn record_with_error(&mut self, error_type: Option<Cow<'static, str>>, record: impl FnOnce(&[KeyValue])) {
+        match error_type {
+            Some(error_type) => {
+                let attrs = self.metric_attrs_mut();
+                attrs.push(KeyValue::new(Key::from_static_str(attr::ERROR_TYPE), Value::from(error_type)));
+                record(attrs);
+                attrs.pop();
+            }
+            None => record(self.metric_attrs()),
+        }
     }
 
     /// Keeps `start` for the details event.
@@ -194,14 +305,14 @@ impl Call {
     /// Records the time to a stream's first chunk.
     pub(crate) fn first_chunk(&self, seconds: f64) {
         if let Some(instruments) = &self.instruments {
-            instruments.time_to_first_chunk.record(seconds, &self.attrs);
+            instruments.time_to_first_chunk.record(seconds, self.metric_attrs());
         }
     }
 
     /// Records the time from a stream's previous chunk to this one.
     pub(crate) fn next_chunk(&self, seconds: f64) {
         if let Some(instruments) = &self.instruments {
-            instruments.time_per_output_chunk.record(seconds, &self.attrs);
+            instruments.time_per_output_chunk.record(seconds, self.metric_attrs());
         }
     }
 
@@ -245,39 +356,43 @@ impl Call {
         let error_type = self.error_type.take();
         match self.operation {
             Operation::InvokeAgent => {
-                with_error(&mut self.attrs, error_type, |attrs| instruments.agent_duration.record(seconds, attrs));
+                self.record_with_error(error_type, |attrs| instruments.agent_duration.record(seconds, attrs));
                 if let Some(run) = run {
                     let (inference, tools) = run.own_calls();
-                    let name = self.attrs.iter().find(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME);
+                    let name = self.metric_attrs().iter().find(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME);
                     let name = name.map(std::slice::from_ref).unwrap_or_default();
                     instruments.inference_calls.record(inference, name);
                     instruments.tool_calls.record(tools, name);
                 }
             }
             Operation::InvokeWorkflow => {
-                with_error(&mut self.attrs, error_type, |attrs| instruments.workflow_duration.record(seconds, attrs));
+                self.record_with_error(error_type, |attrs| instruments.workflow_duration.record(seconds, attrs));
             }
             Operation::ExecuteTool => {
                 if let Some(name) = run.and_then(|run| run.agent()).and_then(|agent| agent.name.clone()) {
-                    self.attrs.push(KeyValue::new(attr::GEN_AI_AGENT_NAME, name));
+                    self.metric_attrs_mut().push(KeyValue::new(attr::GEN_AI_AGENT_NAME, name));
                 }
-                with_error(&mut self.attrs, error_type, |attrs| instruments.tool_duration.record(seconds, attrs));
+                self.record_with_error(error_type, |attrs| instruments.tool_duration.record(seconds, attrs));
             }
             _ => {
                 let Some(model) = model else {
-                    with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
+                    self.record_with_error(error_type, |attrs| instruments.client_duration.record(seconds, attrs));
                     return;
                 };
                 if let Some(response_model) = model.response_model.take() {
-                    self.attrs.push(KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, response_model));
+                    let kv = KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, response_model);
+                    if cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL) {
+                        // Among the cost metric's attributes, at the front.
+                        self.attrs.insert(self.cost_len, kv);
+                        self.cost_len += 1;
+                    } else {
+                        self.attrs.push(kv);
+                    }
                 }
-                with_error(&mut self.attrs, error_type, |attrs| instruments.client_duration.record(seconds, attrs));
+                self.record_with_error(error_type, |attrs| instruments.client_duration.record(seconds, attrs));
                 self.record_tokens(instruments, &model.usage);
                 if let Some(usd) = model.cost {
-                    let wanted = cost_attributes();
-                    let cost_attrs: Vec<KeyValue> =
-                        self.attrs.iter().filter(|kv| wanted.contains(&kv.key.as_str())).cloned().collect();
-                    instruments.cost.record(usd, &cost_attrs);
+                    instruments.cost.record(usd, &self.metric_attrs()[..self.cost_len]);
                 }
             }
         }
@@ -290,14 +405,15 @@ impl Call {
         if input.is_none() && output.is_none() {
             return;
         }
-        self.attrs.push(KeyValue::new(attr::GEN_AI_TOKEN_TYPE, "input"));
+        let attrs = self.metric_attrs_mut();
+        attrs.push(KeyValue::new(attr::GEN_AI_TOKEN_TYPE, "input"));
         for (tokens, token_type) in [(input, "input"), (output, "output")] {
-            if let (Some(tokens), Some(last)) = (tokens, self.attrs.last_mut()) {
+            if let (Some(tokens), Some(last)) = (tokens, attrs.last_mut()) {
                 last.value = Value::from(token_type);
-                instruments.token_usage.record(tokens, &self.attrs);
+                instruments.token_usage.record(tokens, attrs);
             }
         }
-        self.attrs.pop();
+        attrs.pop();
     }
 }
 
@@ -340,17 +456,5 @@ fn text(value: Option<&Value>) -> Option<&str> {
     match value {
         Some(Value::String(text)) => Some(text.as_str()),
         _ => None,
-    }
-}
-
-/// Runs `record` with `error.type` added to `attrs` when the call failed.
-fn with_error(attrs: &mut Vec<KeyValue>, error_type: Option<Cow<'static, str>>, record: impl FnOnce(&[KeyValue])) {
-    match error_type {
-        Some(error_type) => {
-            attrs.push(KeyValue::new(Key::from_static_str(attr::ERROR_TYPE), Value::from(error_type)));
-            record(attrs);
-            attrs.pop();
-        }
-        None => record(attrs),
     }
 }

@@ -20,6 +20,7 @@ use opentelemetry::{Context, KeyValue, Value};
 use std::sync::Arc;
 
 use self::call::Call;
+pub use self::call::CallSite;
 use self::tracer::{Sources, SpanSource};
 use crate::context::ScopedAttributes;
 use crate::semconv::{Operation, attr};
@@ -75,9 +76,10 @@ impl SpanGuard {
         kind: SpanKind,
         name: Option<&'static str>,
         capacity: usize,
+        site: Option<&'static CallSite>,
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
-        match prepare(operation, kind, name, capacity, describe) {
+        match prepare(operation, kind, name, capacity, site, describe) {
             Some(prepared) => SpanGuard::build(prepared.tracer.as_ref(), prepared.parts),
             None => SpanGuard::NONE,
         }
@@ -404,9 +406,10 @@ impl DeferredSpan {
         kind: SpanKind,
         name: Option<&'static str>,
         capacity: usize,
+        site: Option<&'static CallSite>,
         describe: impl FnOnce(&mut Attributes),
     ) -> DeferredSpan {
-        DeferredSpan(prepare(operation, kind, name, capacity, describe).map(|prepared| Pending {
+        DeferredSpan(prepare(operation, kind, name, capacity, site, describe).map(|prepared| Pending {
             fresh: prepared.tracer.as_ref().is_some_and(SpanSource::is_fresh),
             parts: prepared.parts,
         }))
@@ -461,6 +464,7 @@ fn prepare(
     kind: SpanKind,
     name: Option<&'static str>,
     capacity: usize,
+    site: Option<&'static CallSite>,
     describe: impl FnOnce(&mut Attributes),
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
@@ -473,8 +477,12 @@ fn prepare(
     let mut attrs = Attributes::with_distinct_keys(capacity, content_on_span || details);
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
     describe(&mut attrs);
+    // Attributes propagated from the parent may be metric attributes: then the call
+    // site's fixed ones are not all of them.
+    let mut site = site.filter(|site| site.fixed_metrics());
     if let Some(scoped) = parent.get::<ScopedAttributes>() {
         scoped.apply_to(&mut attrs);
+        site = None;
     }
     let enclosing = parent.get::<CurrentRun>().map(|current| current.0.clone());
     let (run, own_run) = match operation {
@@ -485,7 +493,7 @@ fn prepare(
         _ => (enclosing, false),
     };
     let wants_call = instruments.is_some() || details || (tracer.is_some() && call::is_model_call(operation));
-    let mut call = wants_call.then(|| Call::new(operation, instruments, &attrs));
+    let mut call = wants_call.then(|| Call::new(operation, instruments, &attrs, site));
     if let Some(call) = call.as_mut().filter(|_| details) {
         call.keep_details(&attrs);
     }

@@ -114,6 +114,37 @@ async fn every_call_records_its_metrics_with_the_conventions_attributes_and_buck
     assert!((cost[0].sum - (1100.0 * 2.5 + 20.0 * 10.0) / 1e6).abs() < 1e-12, "{}", cost[0].sum);
 }
 
+/// Looks a word up, or fails.
+#[tool]
+fn look_up(word: &str) -> Result<usize, String> {
+    if word.is_empty() { Err("nothing to look up".to_owned()) } else { Ok(word.len()) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_sites_fixed_metric_attributes_take_what_each_call_adds() {
+    let capture = Capture::new();
+    capture
+        .scope(async {
+            // The same call site: on its own, failing, and where a propagated attribute is
+            // one the metric carries.
+            look_up("rust").unwrap();
+            look_up("").unwrap_err();
+            let scope = otel_genai::propagate_attributes!(gen_ai.agent.name = "scoped");
+            scope.run(async { look_up("scope").unwrap() }).await;
+        })
+        .await;
+    let mut seen: Vec<Vec<String>> = capture.histogram("gen_ai.execute_tool.duration").iter().map(attrs_of).collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            vec!["error.type=alloc::string::String", "gen_ai.tool.name=look_up", "gen_ai.tool.type=function"],
+            vec!["gen_ai.agent.name=scoped", "gen_ai.tool.name=look_up", "gen_ai.tool.type=function"],
+            vec!["gen_ai.tool.name=look_up", "gen_ai.tool.type=function"],
+        ]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_and_workflows_carry_the_totals_of_what_ran_inside_them() {
     let capture = Capture::new();
