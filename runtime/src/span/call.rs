@@ -86,6 +86,14 @@ impl CallSite {
     }
 }
 
+/// What a finished call leaves for its span: the cost not yet on it (USD), and the details
+/// event's attributes.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    pub(crate) cost: Option<f64>,
+    pub(crate) details: Option<Vec<KeyValue>>,
+}
+
 /// What a model call keeps besides its metric attributes.
 #[derive(Debug, Default)]
 struct ModelCall {
@@ -316,11 +324,10 @@ impl Call {
         }
     }
 
-    /// The call ended: its cost goes on the span (returned), its counts into its run, its
-    /// metrics to the meter. `run` is the enclosing run, or the call's own for an agent or
-    /// workflow.
-    /// Also returns the details event's attributes, if kept.
-    pub(crate) fn finish(mut self, run: Option<&Arc<RunNode>>) -> (Option<KeyValue>, Option<Vec<KeyValue>>) {
+    /// The call ended: its counts go into its run, its metrics to the meter; its cost, if
+    /// not on the span yet, and the details event's attributes, if kept, are returned.
+    /// `run` is the enclosing run, or the call's own for an agent or workflow.
+    pub(crate) fn finish(&mut self, run: Option<&Arc<RunNode>>) -> Outcome {
         let mut model = self.model.take();
         let (cost, details) = match model.as_deref_mut() {
             Some(model) => {
@@ -347,8 +354,7 @@ impl Call {
         if let Some(instruments) = self.instruments.take() {
             self.record_metrics(&instruments, run, model.as_deref_mut());
         }
-        let unreported = cost.filter(|_| !model.is_some_and(|model| model.cost_reported));
-        (unreported.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)), details)
+        Outcome { cost: cost.filter(|_| !model.is_some_and(|model| model.cost_reported)), details }
     }
 
     fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, model: Option<&mut ModelCall>) {

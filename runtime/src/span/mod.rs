@@ -19,8 +19,8 @@ use opentelemetry::{Context, KeyValue, Value};
 
 use std::sync::Arc;
 
-use self::call::Call;
 pub use self::call::CallSite;
+use self::call::{Call, Outcome};
 use self::tracer::{Sources, SpanSource};
 use crate::context::ScopedAttributes;
 use crate::semconv::{Operation, attr};
@@ -353,7 +353,7 @@ impl SpanGuard {
     /// Cost, counts, totals and metrics of the call.
     #[inline(never)]
     fn finish_call(&mut self) {
-        let (cost, details) = match self.call.take() {
+        let Outcome { cost, details } = match &mut self.call {
             Some(call) => call.finish(self.run.as_ref()),
             None => {
                 // A tool call counts in the enclosing run even when nothing else is measured
@@ -361,9 +361,10 @@ impl SpanGuard {
                 if let (Some(run), false, Operation::ExecuteTool) = (&self.run, self.own_run, self.operation) {
                     run.add_tool_call();
                 }
-                (None, None)
+                Outcome::default()
             }
         };
+        self.call = None;
         if let Some(details) = details {
             let cx = self.cx.clone().unwrap_or_else(Context::current);
             if events::wanted(&cx) {
@@ -375,8 +376,8 @@ impl SpanGuard {
             }
         }
         if let Some(span) = self.recording() {
-            if let Some(cost) = cost {
-                span.set_attribute(cost);
+            if let Some(usd) = cost {
+                span.set_attribute(KeyValue::new(attr::GEN_AI_USAGE_COST, usd));
             }
             if let Some(run) = self.run.as_ref().filter(|_| self.own_run) {
                 span.set_attributes(run.total_attributes());
