@@ -73,15 +73,15 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
             quote!((#name, #text))
         })
         .collect();
-    // Without a request, the call site is described once: its literals, and whether its
-    // metric attributes are all among them (then they are the same on every call).
-    let site = if request.is_none() {
-        let fixed_metrics =
-            attributes.iter().all(|attribute| attribute.key.content || !is_metric_attribute(&attribute.key.name));
+    // Without a request, and when no other attribute written at the start is a metric
+    // attribute, the call's metric attributes are the same on every call: the call site
+    // holds them, built once.
+    let fixed_metrics = request.is_none()
+        && attributes.iter().all(|attribute| attribute.key.content || !is_metric_attribute(&attribute.key.name));
+    let site = if fixed_metrics {
         let site = Ident::new("__OTEL_GENAI_SITE", Span::mixed_site());
         quote! {{
-            static #site: #private::CallSite =
-                #private::CallSite::new(#private::Operation::#operation, &[#(#pairs),*], #fixed_metrics);
+            static #site: #private::CallSite = #private::CallSite::new(#private::Operation::#operation, &[#(#pairs),*]);
             #private::Option::Some(&#site)
         }}
     } else {

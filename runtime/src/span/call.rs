@@ -37,39 +37,20 @@ pub(crate) struct Call {
     model: Option<Box<ModelCall>>,
 }
 
-/// What a span macro knows of its call site when it expands: the operation and the
-/// attributes written as literals, and whether every metric attribute the call writes at
-/// its start is among them. Then the call's metric attributes are the same on every call:
+/// A call site whose metric attributes are all written as literals in the macro (no
+/// request, no other metric attribute at the start): they are the same on every call, so
 /// they are built once, and a call copies none of them.
 #[derive(Debug)]
 pub struct CallSite {
     operation: Operation,
     literals: &'static [(&'static str, &'static str)],
-    fixed_metrics: bool,
     metric_attributes: OnceLock<Box<[KeyValue]>>,
 }
 
 impl CallSite {
-    /// A call site of `operation` whose literal attributes are `literals`; `fixed_metrics`
-    /// when no other attribute it writes at the start is a metric attribute.
-    pub const fn new(
-        operation: Operation,
-        literals: &'static [(&'static str, &'static str)],
-        fixed_metrics: bool,
-    ) -> CallSite {
-        CallSite { operation, literals, fixed_metrics, metric_attributes: OnceLock::new() }
-    }
-
-    /// The attributes written as literals.
-    #[inline]
-    pub fn literals(&self) -> &'static [(&'static str, &'static str)] {
-        self.literals
-    }
-
-    /// Whether the metric attributes are the same on every call.
-    #[inline]
-    pub(crate) fn fixed_metrics(&self) -> bool {
-        self.fixed_metrics
+    /// A call site of `operation` whose literal attributes are `literals`.
+    pub const fn new(operation: Operation, literals: &'static [(&'static str, &'static str)]) -> CallSite {
+        CallSite { operation, literals, metric_attributes: OnceLock::new() }
     }
 
     /// The metric attributes of every call from here: the operation name and the literals

@@ -70,7 +70,8 @@ impl SpanGuard {
     /// span name when the macro knew it at compile time; otherwise it is made from the
     /// operation and the attribute the conventions name spans by. `describe` writes the
     /// start attributes (about `capacity` of them); they are on the span builder, so
-    /// samplers see them.
+    /// samplers see them. `site` is the call site when its metric attributes are all
+    /// literals (a `CallSite`).
     pub fn start(
         operation: Operation,
         kind: SpanKind,
@@ -465,7 +466,7 @@ fn prepare(
     kind: SpanKind,
     name: Option<&'static str>,
     capacity: usize,
-    site: Option<&'static CallSite>,
+    mut site: Option<&'static CallSite>,
     describe: impl FnOnce(&mut Attributes),
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
@@ -480,7 +481,6 @@ fn prepare(
     describe(&mut attrs);
     // Attributes propagated from the parent may be metric attributes: then the call
     // site's fixed ones are not all of them.
-    let mut site = site.filter(|site| site.fixed_metrics());
     if let Some(scoped) = parent.get::<ScopedAttributes>() {
         scoped.apply_to(&mut attrs);
         site = None;
