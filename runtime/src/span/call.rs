@@ -25,12 +25,11 @@ pub(crate) struct Call {
     operation: Operation,
     instruments: Option<Arc<Instruments>>,
     pub(crate) start: Instant,
-    /// The low-cardinality attributes its metrics carry (kept only when metrics are on).
-    /// For a model call the ones its cost metric carries come first (`cost_len` of them).
-    attrs: Vec<KeyValue>,
-    /// The call site's metric attributes when they are the same on every call (all of them
-    /// literals in the macro): then `attrs` stays empty until something is added.
-    fixed: Option<&'static [KeyValue]>,
+    /// The low-cardinality attributes its metrics carry (kept only when metrics are on):
+    /// borrowed from the call site when they are the same on every call, owned once the
+    /// call adds one. For a model call the ones its cost metric carries come first
+    /// (`cost_len` of them).
+    attrs: Cow<'static, [KeyValue]>,
     cost_len: usize,
     error_type: Option<Cow<'static, str>>,
     /// A model call's usage, cost and details.
@@ -39,7 +38,8 @@ pub(crate) struct Call {
 
 /// A call site whose metric attributes are all written as literals in the macro (no
 /// request, no other metric attribute at the start): they are the same on every call, so
-/// they are built once, and a call copies none of them.
+/// they are built once, and a call copies them only to add one of its own (its agent's
+/// name, its `error.type`).
 #[derive(Debug)]
 pub struct CallSite {
     operation: Operation,
@@ -103,6 +103,8 @@ struct MetricNames {
     lengths: u64,
     /// Bit `i` set when `names[i]` is also an attribute of the cost metric.
     cost: u64,
+    /// Whether the cost metric carries the response model.
+    response_model_costs: bool,
 }
 
 fn metric_attributes(operation: Operation) -> &'static MetricNames {
@@ -117,7 +119,8 @@ fn metric_attributes(operation: Operation) -> &'static MetricNames {
                 .enumerate()
                 .filter(|(_, name)| cost_attributes().contains(name))
                 .fold(0_u64, |bits, (index, _)| bits | 1 << (index % 64));
-            MetricNames { names, lengths, cost }
+            let response_model_costs = cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL);
+            MetricNames { names, lengths, cost, response_model_costs }
         };
         [
             of(metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
@@ -161,15 +164,14 @@ impl Call {
         start: &Attributes,
         site: Option<&'static CallSite>,
     ) -> Call {
-        // A model call's metric attributes change with its response: never a call site's.
-        let fixed =
-            site.filter(|_| instruments.is_some() && !is_model_call(operation)).map(CallSite::metric_attributes);
         let model_call = is_model_call(operation);
         // A model call's cost metric carries some of the same attributes: they go first, and
         // it records the front of the list.
         let mut cost_len = 0;
-        let attrs = match &instruments {
-            Some(_) if fixed.is_none() => {
+        let attrs = match (&instruments, site) {
+            // A model call's metric attributes change with its response: never a call site's.
+            (Some(_), Some(site)) if !model_call => Cow::Borrowed(site.metric_attributes()),
+            (Some(_), _) => {
                 let wanted = metric_attributes(operation);
                 let mut attrs = Vec::with_capacity(wanted.names.len() + 2);
                 for kv in start.iter() {
@@ -186,25 +188,28 @@ impl Call {
                         attrs.push(kv.clone());
                     }
                 }
-                attrs
+                Cow::Owned(attrs)
             }
-            _ => Vec::new(),
+            (None, _) => Cow::Borrowed(&[][..]),
         };
         let model = model_call.then(|| Box::new(ModelCall::new(start)));
-        Call { operation, instruments, start: Instant::now(), attrs, fixed, cost_len, error_type: None, model }
+        Call { operation, instruments, start: Instant::now(), attrs, cost_len, error_type: None, model }
     }
 
     /// The attributes the call's metrics carry.
     fn metric_attrs(&self) -> &[KeyValue] {
-        self.fixed.unwrap_or(&self.attrs)
+        &self.attrs
     }
 
-    /// The metric attributes, to add to: a call site's fixed ones are copied first.
+    /// The metric attributes, to add to: a call site's are copied first, with room for
+    /// what a call adds (its agent, its `error.type`).
     fn metric_attrs_mut(&mut self) -> &mut Vec<KeyValue> {
-        if let Some(fixed) = self.fixed.take() {
-            self.attrs.extend_from_slice(fixed);
+        if let Cow::Borrowed(site) = self.attrs {
+            let mut owned = Vec::with_capacity(site.len() + 2);
+            owned.extend_from_slice(site);
+            self.attrs = Cow::Owned(owned);
         }
-        &mut self.attrs
+        self.attrs.to_mut()
     }
 
     /// Records `record` with the metric attributes, `error.type` added when the call failed.
@@ -368,12 +373,13 @@ impl Call {
                 };
                 if let Some(response_model) = model.response_model.take() {
                     let kv = KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, response_model);
-                    if cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL) {
+                    let cost_len = self.cost_len;
+                    if metric_attributes(self.operation).response_model_costs {
                         // Among the cost metric's attributes, at the front.
-                        self.attrs.insert(self.cost_len, kv);
+                        self.metric_attrs_mut().insert(cost_len, kv);
                         self.cost_len += 1;
                     } else {
-                        self.attrs.push(kv);
+                        self.metric_attrs_mut().push(kv);
                     }
                 }
                 self.record_with_error(error_type, |attrs| instruments.client_duration.record(seconds, attrs));
