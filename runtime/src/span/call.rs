@@ -330,12 +330,7 @@ impl Call {
                 }
                 (cost, details)
             }
-            None => {
-                if let (Operation::ExecuteTool, Some(run)) = (self.operation, run) {
-                    run.add_tool_call();
-                }
-                (None, None)
-            }
+            None => (None, None),
         };
         if let Some(instruments) = self.instruments.take() {
             self.record_metrics(&instruments, run, model.as_deref_mut());

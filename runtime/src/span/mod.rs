@@ -354,16 +354,14 @@ impl SpanGuard {
     /// Cost, counts, totals and metrics of the call.
     #[inline(never)]
     fn finish_call(&mut self) {
+        // A tool call counts in the enclosing run whatever else is measured (a model call
+        // counts in it with its usage, from its `Call`).
+        if let (Some(run), false, Operation::ExecuteTool) = (&self.run, self.own_run, self.operation) {
+            run.add_tool_call();
+        }
         let Outcome { cost, details } = match &mut self.call {
             Some(call) => call.finish(self.run.as_ref()),
-            None => {
-                // A tool call counts in the enclosing run even when nothing else is measured
-                // (model calls always have a `Call` while anything records).
-                if let (Some(run), false, Operation::ExecuteTool) = (&self.run, self.own_run, self.operation) {
-                    run.add_tool_call();
-                }
-                Outcome::default()
-            }
+            None => Outcome::default(),
         };
         self.call = None;
         if let Some(details) = details {
