@@ -230,7 +230,8 @@ fn check_attribute(place: &str, kv: &opentelemetry_proto::tonic::common::v1::Key
 async fn every_example_sends_only_what_the_conventions_define() {
     use opentelemetry_proto::tonic::metrics::v1::metric::Data;
     let receiver = otlp_receiver::Receiver::start().await;
-    for name in ["research_agent", "rag_chain", "parallel_calls", "streaming_chat", "feedback"] {
+    let names = ["research_agent", "rag_chain", "parallel_calls", "streaming_chat", "feedback"];
+    for name in names {
         let mut command = example(name);
         command
             .env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint())
@@ -239,6 +240,21 @@ async fn every_example_sends_only_what_the_conventions_define() {
         tokio::task::spawn_blocking(move || run(command)).await.unwrap();
     }
     let received = receiver.received();
+    // Every example's spans arrived, or there would be nothing to check below.
+    let mut services = std::collections::BTreeSet::new();
+    for request in &received.traces {
+        for resource_spans in &request.resource_spans {
+            let resource = resource_spans.resource.as_ref().unwrap();
+            let service = resource.attributes.iter().find(|kv| kv.key == "service.name");
+            if let Some(opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(name)) =
+                service.and_then(|kv| kv.value.as_ref()).and_then(|value| value.value.as_ref())
+                && resource_spans.scope_spans.iter().any(|scope| !scope.spans.is_empty())
+            {
+                services.insert(name.clone());
+            }
+        }
+    }
+    assert_eq!(services, names.iter().map(|name| (*name).to_owned()).collect(), "the examples whose spans arrived");
     let mut problems = Vec::new();
     let mut checked = 0;
     let mut attributes = |place: String, list: &[opentelemetry_proto::tonic::common::v1::KeyValue]| {
@@ -294,6 +310,7 @@ async fn every_example_sends_only_what_the_conventions_define() {
             && event_names.contains("gen_ai.evaluation.result")
     );
     assert!(metric_names.contains("gen_ai.client.operation.time_to_first_chunk"), "{metric_names:?}");
+    assert!(checked > 0);
     println!("checked {checked} attributes; events {event_names:?}; metrics {metric_names:?}");
 }
 

@@ -153,6 +153,7 @@ async fn agents_and_workflows_carry_the_totals_of_what_ran_inside_them() {
     let chats = tree.find_all("chat gpt-4o");
     let cost_of = |input: f64| (input * 2.5 + 10.0 * 10.0) / 1e6;
     let with_usage: Vec<_> = chats.iter().filter(|span| span.int_attr("gen_ai.usage.input_tokens").is_some()).collect();
+    assert_eq!(with_usage.len(), 2, "the lead's and the helper's answered chats");
     for span in &with_usage {
         let input = span.int_attr("gen_ai.usage.input_tokens").unwrap() as f64;
         assert_eq!(span.attr("gen_ai.usage.cost"), Some(&Value::F64(cost_of(input))));
