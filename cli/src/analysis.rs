@@ -618,4 +618,35 @@ mod tests {
         let compared = compare((&summary(1), &run), (&summary(1), &run));
         assert_eq!(compared["a"]["steps"], json!(["step 2"]));
     }
+
+    #[test]
+    fn runs_compared_show_the_steps_added_and_gone_and_the_differences() {
+        let summary = |input_tokens: i64, errors: i64| TraceSummary {
+            trace_id: "ab".repeat(16),
+            service: "svc".into(),
+            root: "step 1".into(),
+            root_span_id: format!("{:016x}", 1),
+            complete: true,
+            start_ns: 0,
+            duration_ns: 40_000_000,
+            spans: 3,
+            input_tokens,
+            output_tokens: 5,
+            cost: 0.0,
+            errors,
+            received_ns: 0,
+        };
+        let before = vec![span(1, None), span(2, Some(1)), span(3, Some(1))];
+        let mut failed = span(4, Some(1));
+        failed.status = 2;
+        let after = vec![span(1, None), span(2, Some(1)), failed];
+        let compared = compare((&summary(10, 0), &before), (&summary(25, 1), &after));
+        assert_eq!(compared["steps_gone"], json!([{"step": "step 3", "count": 1, "duration_ms": 40.0, "errors": 0}]));
+        assert_eq!(compared["steps_added"], json!([{"step": "step 4", "count": 1, "duration_ms": 40.0, "errors": 1}]));
+        assert_eq!(compared["steps_in_both"].as_array().unwrap().len(), 1);
+        assert_eq!(compared["steps_in_both"][0]["step"], "step 2");
+        assert_eq!(compared["difference"]["input_tokens"], 15);
+        assert_eq!(compared["difference"]["output_tokens"], 0);
+        assert_eq!(compared["difference"]["errors"], 1);
+    }
 }

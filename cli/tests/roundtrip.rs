@@ -138,7 +138,8 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
     assert!(detailed.contains("gen_ai.tool.name = fetch_page"), "{detailed}");
     // The HTTP runs captured content: shown only with --content.
     let http_trace = traces[0]["trace_id"].as_str().unwrap().to_owned();
-    let (_, without, _) = run(&db, &["show", &http_trace, "--attributes"]);
+    let (ok, without, _) = run(&db, &["show", &http_trace, "--attributes"]);
+    assert!(ok && without.contains("gen_ai.request.model = gpt-4o"), "{without}");
     assert!(!without.contains("gen_ai.input.messages"), "{without}");
     let (_, with, _) = run(&db, &["show", &http_trace, "--attributes", "--content"]);
     assert!(with.contains("gen_ai.input.messages = "), "{with}");
@@ -183,6 +184,9 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
     let errors_only = mcp.call("list_traces", json!({"errors_only": true, "name": "fetch_page"})).await;
     assert_eq!(errors_only["count"], 2);
     assert_eq!(mcp.call("list_traces", json!({"service": "elsewhere"})).await["count"], 0);
+    assert_eq!(mcp.call("list_traces", json!({"name": "research-agent"})).await["count"], 4);
+    assert_eq!(mcp.call("list_traces", json!({"name": "no-such-agent"})).await["count"], 0);
+    assert_eq!(mcp.call("list_traces", json!({"since": "1ms"})).await["count"], 0, "all ended earlier");
     assert_eq!(mcp.call("list_traces", json!({"min_duration": "10m"})).await["count"], 0);
     assert_eq!(mcp.call("list_traces", json!({"since": "1h", "limit": 1})).await["count"], 1);
 
