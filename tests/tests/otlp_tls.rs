@@ -88,7 +88,7 @@ async fn a_collector_whose_certificate_is_not_trusted_gets_nothing_and_the_cause
         let (status, diagnostics) = export(config).await;
         assert_eq!(status.delivered, 0, "{protocol}: {status:?}");
         assert_eq!(receiver.span_count(), 0);
-        let failures = receiver.received().handshake_failures;
+        let failures = receiver.handshake_failures().await;
         assert!(!failures.is_empty(), "{protocol}: the receiver saw no handshake");
         let reported: Vec<String> =
             diagnostics.lines().into_iter().filter(|line| line.contains("cannot export traces")).collect();
@@ -122,7 +122,7 @@ async fn mutual_tls_presents_the_client_certificate() {
         let (status, diagnostics) = export(config).await;
         assert_eq!(status.delivered, 0, "{protocol}: {status:?}");
         assert_eq!(receiver.span_count(), 0);
-        let failures = receiver.received().handshake_failures;
+        let failures = receiver.handshake_failures().await;
         assert!(failures.iter().any(|f| f.contains("certificate")), "{protocol}: {failures:?}");
         // An outage (the spans are held for a collector that lets them in), not a refusal.
         assert_eq!(diagnostics.count("cannot export traces"), 1, "{protocol}: {:?}", diagnostics.lines());

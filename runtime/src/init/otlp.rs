@@ -231,16 +231,18 @@ fn over_grpc<B: WithExportConfig + WithTonicConfig>(
 ) -> B {
     use tonic::metadata::{KeyAndValueRef, MetadataMap};
     let metadata = MetadataMap::from_headers(headers.clone());
-    let builder = builder.with_endpoint(&target.endpoint).with_timeout(target.timeout).with_interceptor(
-        move |mut request: tonic::Request<()>| {
+    let builder = builder
+        .with_endpoint(&target.endpoint)
+        .with_timeout(target.timeout)
+        .with_retry_policy(no_retries())
+        .with_interceptor(move |mut request: tonic::Request<()>| {
             for entry in metadata.iter() {
                 if let KeyAndValueRef::Ascii(key, value) = entry {
                     request.metadata_mut().insert(key.clone(), value.clone());
                 }
             }
             Ok(request)
-        },
-    );
+        });
     #[cfg(feature = "otlp-tls")]
     if let Some(tls) = tls.0 {
         return builder.with_tls_config(tls);
@@ -260,7 +262,15 @@ fn over_http<B: WithExportConfig + WithHttpConfig>(builder: B, target: &OtlpTarg
         .with_endpoint(&target.endpoint)
         .with_protocol(protocol)
         .with_timeout(target.timeout)
+        .with_retry_policy(no_retries())
         .with_http_client(client)
+}
+
+/// One export, one attempt: a failed export's items are kept and sent again with the next
+/// export ([`Reporting`]), which also spans an outage longer than one export. The SDK's own
+/// retries would stack on top of that, holding the export thread in backoff meanwhile.
+fn no_retries() -> opentelemetry_otlp::RetryPolicy {
+    opentelemetry_otlp::RetryPolicy::disabled()
 }
 
 /// The target's headers, checked: a name or value HTTP does not allow is an error naming

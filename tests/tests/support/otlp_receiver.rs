@@ -137,6 +137,19 @@ impl Receiver {
         self.store.0.lock().unwrap().clone()
     }
 
+    /// The failed handshakes, once there is one (or none after five seconds): the receiver
+    /// records a failure on its own task, after the client has given up.
+    pub async fn handshake_failures(&self) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let failures = self.received().handshake_failures;
+            if !failures.is_empty() || tokio::time::Instant::now() >= deadline {
+                return failures;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
     /// How many spans have arrived.
     pub fn span_count(&self) -> usize {
         let received = self.store.0.lock().unwrap();
