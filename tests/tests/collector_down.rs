@@ -140,3 +140,60 @@ async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
     assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
     tokio::task::block_in_place(|| telemetry.shutdown());
 }
+
+/// Answers every request with `200 OK` and a body of `size` bytes; counts the requests.
+fn answering_with(size: usize) -> (std::net::SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: {size}\r\nconnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&vec![0; size]);
+        }
+    });
+    (address, requests)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_too_large_to_read_is_a_refusal_not_an_outage() {
+    let _one = GLOBAL.lock().await;
+    // More than the 4 MiB an OTLP reply may have.
+    let (address, requests) = answering_with(5 * 1024 * 1024);
+    let diagnostics = Written::default();
+    let config = Config::default()
+        .signal_endpoint(Signal::Traces, format!("http://{address}/v1/traces"))
+        .protocol(Protocol::HttpProtobuf)
+        .exporters(Signal::Metrics, [])
+        .exporters(Signal::Logs, []);
+    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
+    calls(3).await;
+    tokio::task::block_in_place(|| telemetry.flush());
+    calls(2).await;
+    tokio::task::block_in_place(|| telemetry.flush());
+    let status = traces(&telemetry.export_status());
+    assert_eq!((status.delivered, status.held, status.dropped, status.outages), (0, 0, 5, 0), "{status:?}");
+    assert_eq!(diagnostics.count("refused"), 2, "{:?}", diagnostics.lines());
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2, "each batch sent once");
+    tokio::task::block_in_place(|| telemetry.shutdown());
+}

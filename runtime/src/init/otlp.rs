@@ -365,7 +365,15 @@ impl HttpClient for HyperClient {
         let exchange = async move {
             let response = client.request(request.map(Full::new)).await?;
             let (parts, body) = response.into_parts();
-            let body = Limited::new(body, MAX_RESPONSE).collect().await?.to_bytes();
+            let body = Limited::new(body, MAX_RESPONSE).collect().await.map_err(|error| {
+                // The exporter knows this one by its type: a reply too large is not retried.
+                if error.is::<http_body_util::LengthLimitError>() {
+                    Box::new(opentelemetry_http::ResponseBodyTooLarge::new()) as HttpError
+                } else {
+                    error
+                }
+            })?;
+            let body = body.to_bytes();
             Ok::<_, HttpError>(Response::from_parts(parts, body))
         };
         let result = match self.handle.spawn(async move { tokio::time::timeout(timeout, exchange).await }).await {
