@@ -448,10 +448,11 @@ impl Health {
         }
     }
 
-    fn delivered(&self, items: u64, held: u64) {
+    fn delivered(&self, items: u64) {
         let mut state = self.state();
         state.delivered += items;
-        state.held = held;
+        // What was held went with this export.
+        state.held = 0;
         state.cause = None;
         if let Some((since, failures, dropped_before)) = state.down.take() {
             let dropped = state.dropped - dropped_before;
@@ -605,7 +606,7 @@ impl<E, T: Clone> Reporting<E, T> {
     fn settle(&self, result: OTelSdkResult, items: Vec<T>) -> OTelSdkResult {
         let count = items.len() as u64;
         match &result {
-            Ok(()) => self.health.delivered(count, 0),
+            Ok(()) => self.health.delivered(count),
             Err(error) if retryable(error) => {
                 let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
                 held.extend(items);
@@ -648,7 +649,7 @@ impl<E: PushMetricExporter> PushMetricExporter for Reporting<E, ()> {
         // Metric exports are not held: with cumulative temporality the next one carries the
         // same totals. A failed export counts as one item.
         match &result {
-            Ok(()) => self.health.delivered(1, 0),
+            Ok(()) => self.health.delivered(1),
             Err(error) => {
                 let retryable = retryable(error);
                 self.health.failed(error, 0, u64::from(!retryable), retryable);
