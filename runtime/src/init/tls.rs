@@ -21,17 +21,13 @@ use super::config::{OtlpTarget, Signal};
 /// The connector our OTLP/HTTP client speaks through: `http://` as is, `https://` over TLS.
 pub(crate) type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
-/// One target's TLS settings, read from its files.
+/// One target's TLS settings, read from its files: for tonic, the roots and the client
+/// identity's PEM; for our HTTP client, the rustls configuration built from them.
 pub(crate) struct Tls {
     roots: Arc<RootCertStore>,
-    identity: Option<ClientIdentity>,
-}
-
-struct ClientIdentity {
-    chain_pem: Vec<u8>,
-    key_pem: Vec<u8>,
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
+    /// The client certificate chain and key, in PEM.
+    identity: Option<(Vec<u8>, Vec<u8>)>,
+    http: rustls::ClientConfig,
 }
 
 impl Tls {
@@ -71,7 +67,7 @@ impl Tls {
                         key.display()
                     ))
                 })?;
-                Some(ClientIdentity { chain_pem, key_pem, chain, key })
+                Some(((chain_pem, key_pem), (chain, key)))
             }
             (Some(_), None) => {
                 return Err(fail(
@@ -84,46 +80,46 @@ impl Tls {
                 ));
             }
         };
-        let tls = Tls { roots, identity };
-        // Builds the rustls configuration once here, so a key that does not match its
-        // certificate fails `init`.
-        tls.rustls().map_err(fail)?;
-        Ok(Some(tls))
+        let (identity, der) = identity.unzip();
+        // Built here, so a key that does not match its certificate fails `init`.
+        let http = rustls_config(&roots, der).map_err(fail)?;
+        Ok(Some(Tls { roots, identity, http }))
     }
 
     /// The same roots and identity for tonic.
     pub(crate) fn grpc(&self) -> ClientTlsConfig {
         let config = ClientTlsConfig::new().trust_anchors(self.roots.roots.iter().cloned());
         match &self.identity {
-            Some(identity) => config.identity(Identity::from_pem(&identity.chain_pem, &identity.key_pem)),
+            Some((chain, key)) => config.identity(Identity::from_pem(chain, key)),
             None => config,
         }
     }
+}
 
-    fn rustls(&self) -> Result<rustls::ClientConfig, String> {
-        let builder = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map_err(|error| error.to_string())?
-            .with_root_certificates(self.roots.clone());
-        match &self.identity {
-            Some(identity) => builder
-                .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
-                .map_err(|error| format!("the client certificate and key do not go together: {error}")),
-            None => Ok(builder.with_no_client_auth()),
-        }
+/// The rustls configuration of `roots` and the client identity (chain and key), if any.
+fn rustls_config(
+    roots: &Arc<RootCertStore>,
+    identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
+) -> Result<rustls::ClientConfig, String> {
+    let builder = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_root_certificates(roots.clone());
+    match identity {
+        Some((chain, key)) => builder
+            .with_client_auth_cert(chain, key)
+            .map_err(|error| format!("the client certificate and key do not go together: {error}")),
+        None => Ok(builder.with_no_client_auth()),
     }
 }
 
 /// The HTTP client's connector: TLS with `tls` for `https://`, plain TCP otherwise.
 pub(crate) fn connector(tls: Option<&Tls>) -> Connector {
-    let config = tls.and_then(|tls| tls.rustls().ok()).unwrap_or_else(|| {
+    let config = match tls {
+        Some(tls) => tls.http.clone(),
         // Never used: the endpoint is http://.
-        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default protocol versions")
-            .with_root_certificates(RootCertStore::empty())
-            .with_no_client_auth()
-    });
+        None => rustls_config(&Arc::new(RootCertStore::empty()), None).expect("ring supports the default versions"),
+    };
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     hyper_rustls::HttpsConnectorBuilder::new()
