@@ -12,7 +12,8 @@ use crate::semconv::attr;
 
 /// Finished spans arranged by parent: each span's children in start order.
 ///
-/// A span whose parent is not among the spans is a root. Build one from any spans, or get
+/// A span whose parent is not among the spans is a root, and so is the first span of a
+/// cycle of parents (which would otherwise have none). Build one from any spans, or get
 /// one from [`Capture::tree`](crate::testing::Capture::tree).
 #[derive(Debug, Clone)]
 pub struct SpanTree {
@@ -81,7 +82,8 @@ impl SpanTree {
         self.spans.is_empty()
     }
 
-    /// The spans without a parent among these spans, in start order.
+    /// The spans without a parent among these spans, and the first span of each cycle of
+    /// parents, in start order.
     pub fn roots(&self) -> Vec<SpanNode<'_>> {
         self.roots.iter().map(|&index| SpanNode { tree: self, index }).collect()
     }
@@ -121,6 +123,11 @@ impl SpanTree {
         out
     }
 }
+
+/// How many levels the tree and the outline show; below, spans are counted instead
+/// (a trace can be a chain thousands of spans deep, and recursing that deep would overflow
+/// the stack).
+const DEEPEST: usize = 100;
 
 /// One span of a [`SpanTree`].
 #[derive(Clone, Copy)]
@@ -223,9 +230,29 @@ impl<'a> SpanNode<'a> {
 
     fn write_outline(&self, out: &mut String, depth: usize) {
         let _ = writeln!(out, "{:indent$}{}", "", self.name(), indent = depth * 2);
+        if depth >= DEEPEST && !self.children().is_empty() {
+            let _ = writeln!(out, "{:indent$}… {} more spans below", "", self.descendants(), indent = (depth + 1) * 2);
+            return;
+        }
         for child in self.children() {
             child.write_outline(out, depth + 1);
         }
+    }
+
+    /// How many spans are below this one, counted without recursion.
+    fn descendants(&self) -> usize {
+        let mut below = 0;
+        let mut stack = self.children();
+        while let Some(node) = stack.pop() {
+            below += 1;
+            stack.extend(node.children());
+        }
+        below
+    }
+
+    /// The span's events other than the exception its error line already shows.
+    fn shown_events(&self) -> impl Iterator<Item = &'a opentelemetry::trace::Event> {
+        self.data().events.iter().filter(|event| event.name != "exception")
     }
 
     /// One line: name, duration, and what matters at a glance.
@@ -267,37 +294,28 @@ impl<'a> SpanNode<'a> {
     /// the tree's bar when children follow.
     fn write_details(&self, f: &mut fmt::Formatter<'_>, prefix: &str, details: Details<'_>) -> fmt::Result {
         let Some(details) = details else { return Ok(()) };
-        let bar = if self.children().is_empty() && self.data().events.is_empty() { " " } else { "│" };
+        let bar = if self.children().is_empty() && self.shown_events().next().is_none() { " " } else { "│" };
         for line in details(*self) {
             writeln!(f, "{prefix}{bar}    {line}")?;
         }
         Ok(())
     }
 
-    fn write_subtree(&self, f: &mut fmt::Formatter<'_>, prefix: &str, details: Details<'_>) -> fmt::Result {
-        // Each level adds three characters to the prefix; deeper than this, count instead of
-        // recursing (a trace can be a chain thousands of spans deep).
-        const DEEPEST: usize = 100;
-        if prefix.chars().count() >= DEEPEST * 3 && !self.children().is_empty() {
-            let mut below = 0;
-            let mut stack = self.children();
-            while let Some(node) = stack.pop() {
-                below += 1;
-                stack.extend(node.children());
-            }
-            return writeln!(f, "{prefix}└─ … {below} more spans below, {DEEPEST} levels down");
+    fn write_subtree(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        prefix: &str,
+        depth: usize,
+        details: Details<'_>,
+    ) -> fmt::Result {
+        if depth >= DEEPEST && !self.children().is_empty() {
+            return writeln!(f, "{prefix}└─ … {} more spans below, {DEEPEST} levels down", self.descendants());
         }
         // Children and events (other than the exception an error line already shows), in
         // the order they happened.
         let mut entries: Vec<(SystemTime, Entry<'a>)> =
             self.children().into_iter().map(|child| (child.data().start_time, Entry::Span(child))).collect();
-        entries.extend(
-            self.data()
-                .events
-                .iter()
-                .filter(|event| event.name != "exception")
-                .map(|event| (event.timestamp, Entry::Event(event))),
-        );
+        entries.extend(self.shown_events().map(|event| (event.timestamp, Entry::Event(event))));
         entries.sort_by_key(|(at, _)| *at);
         for (position, (_, entry)) in entries.iter().enumerate() {
             let last = position + 1 == entries.len();
@@ -308,7 +326,7 @@ impl<'a> SpanNode<'a> {
                     child.write_line(f)?;
                     writeln!(f)?;
                     child.write_details(f, &deeper, details)?;
-                    child.write_subtree(f, &deeper, details)?;
+                    child.write_subtree(f, &deeper, depth + 1, details)?;
                 }
                 Entry::Event(event) => {
                     write!(f, "• {}", event.name)?;
@@ -337,7 +355,7 @@ impl SpanTree {
             root.write_line(f)?;
             writeln!(f)?;
             root.write_details(f, "", details)?;
-            root.write_subtree(f, "", details)?;
+            root.write_subtree(f, "", 0, details)?;
         }
         Ok(())
     }
@@ -439,5 +457,21 @@ mod tests {
         let last = text.lines().last().unwrap();
         assert!(last.ends_with("└─ … 4899 more spans below, 100 levels down"), "{last}");
         assert_eq!(text.lines().count(), 102);
+        let outline = tree.outline();
+        assert_eq!(outline.lines().count(), 102);
+        assert_eq!(outline.lines().last().unwrap().trim_start(), "… 4899 more spans below");
+    }
+
+    #[test]
+    fn a_failed_leaf_has_no_bar_under_its_details() {
+        let mut failed = span(2, 1);
+        failed.status = Status::error("boom");
+        failed.events.events.push(opentelemetry::trace::Event::new("exception", failed.start_time, Vec::new(), 0));
+        let tree = SpanTree::new(vec![span(1, 0), failed]);
+        let text =
+            tree.display_with(|node| if node.name() == "step 2" { vec!["detail".to_owned()] } else { Vec::new() });
+        let detail = text.to_string().lines().find(|line| line.contains("detail")).unwrap().to_owned();
+        // The exception is on the error line, not an entry under it: nothing follows.
+        assert_eq!(detail, format!("{:8}detail", ""));
     }
 }
