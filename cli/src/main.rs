@@ -87,7 +87,8 @@ struct FilterArgs {
     /// Only this service.
     #[arg(long)]
     service: Option<String>,
-    /// Only traces whose root, or an agent, workflow or tool in them, has this name.
+    /// Only traces whose root (its whole name or what follows the operation), or an agent or
+    /// tool in them, has this name.
     #[arg(long)]
     name: Option<String>,
     /// Only traces with an error.

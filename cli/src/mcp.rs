@@ -21,7 +21,7 @@ use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns, nanos};
 const INSTRUCTIONS: &str = "Traces of GenAI code (LLM calls, agent runs, tool calls) recorded with OpenTelemetry \
 and stored locally by `otel-genai serve`. Start with list_traces (newest first) or find_errors; read one run with \
 get_trace; see where tokens, money and time go with usage_summary; check a code change with compare_runs on a run \
-before and a run after it. Trace ids may be shortened to their first 8 or more hex digits.";
+before and a run after it. Trace ids may be shortened to their first hex digits (at least 4; 8 are rarely ambiguous).";
 
 /// The MCP server: a read-only view of the store, opened at the first call that needs it
 /// (so that the server starts before `serve` has ever run).
@@ -40,7 +40,7 @@ const MAX_ANSWER: usize = 256 * 1024;
 pub struct ListTracesArgs {
     /// Only traces of this service (its `service.name`).
     pub service: Option<String>,
-    /// Only traces whose root span, or an agent, workflow or tool that ran in them, has this name (e.g. `research-agent`).
+    /// Only traces whose root span (its whole name or what follows the operation), or an agent or tool that ran in them, has this name (e.g. `research-agent`).
     pub name: Option<String>,
     /// Only traces in which a span failed.
     pub errors_only: Option<bool>,
@@ -55,7 +55,7 @@ pub struct ListTracesArgs {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetTraceArgs {
-    /// The trace id (32 hex digits), or its first 8 or more.
+    /// The trace id (32 hex digits), or its first 4 or more.
     pub trace_id: String,
     /// Include captured prompts, answers and tool arguments/results, where the application captured them (default false).
     pub include_content: Option<bool>,
@@ -90,7 +90,7 @@ pub struct UsageSummaryArgs {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompareRunsArgs {
-    /// The earlier run (e.g. before a code change): a trace id or its first 8 or more hex digits.
+    /// The earlier run (e.g. before a code change): a trace id or its first 4 or more hex digits.
     pub before: String,
     /// The later run (e.g. after the change).
     pub after: String,
@@ -208,7 +208,8 @@ impl Traces {
             let trace = reader.trace(&id).map_err(internal)?.ok_or_else(|| invalid(format!("no trace {id}")))?;
             let spans = reader.spans(&id).map_err(internal)?;
             let logs = reader.logs(&id).map_err(internal)?;
-            // Within MAX_ANSWER bytes: fewer spans until it fits.
+            // Within MAX_ANSWER bytes: fewer spans until it fits (first in proportion to the
+            // size, then by halves).
             let mut limits = limits;
             loop {
                 let mut tree = analysis::trace_tree(&trace, &spans, &logs, limits);
@@ -216,10 +217,16 @@ impl Traces {
                 if size <= MAX_ANSWER || limits.max_spans == 1 {
                     if size > MAX_ANSWER || limits.max_spans < max_spans as usize {
                         tree["truncated"]["answer_bytes_limit"] = json!(MAX_ANSWER);
+                        tree["truncated"]["note"] = json!(format!(
+                            "cut to {} spans to keep the answer under {MAX_ANSWER} bytes: a larger max_spans does not \
+                             help (include_attributes and include_content make each span larger)",
+                            limits.max_spans
+                        ));
                     }
                     return Ok(answer(tree));
                 }
-                limits.max_spans /= 2;
+                let proportional = limits.max_spans * MAX_ANSWER / size;
+                limits.max_spans = proportional.min(limits.max_spans / 2).max(1);
             }
         })
         .await

@@ -125,7 +125,9 @@ impl Ingest {
 pub async fn bind(address: &str, what: &str, flag: &str) -> Result<TcpListener, String> {
     TcpListener::bind(address).await.map_err(|error| {
         let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
-            format!(" (is a collector or another `otel-genai serve` running? choose another address with {flag})")
+            let running =
+                if what.starts_with("OTLP") { "a collector or another `otel-genai serve`" } else { "another server" };
+            format!(" (is {running} running? choose another address with {flag})")
         } else {
             String::new()
         };

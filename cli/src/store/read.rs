@@ -37,7 +37,8 @@ pub struct TraceSummary {
 #[derive(Debug, Clone, Default)]
 pub struct TraceFilter {
     pub service: Option<String>,
-    /// The root span's name, or the name of an agent, workflow or tool that ran in it.
+    /// The root span's name (whole, or what follows the operation: `nightly` for
+    /// `invoke_workflow nightly`), or the name of an agent or tool that ran in it.
     pub name: Option<String>,
     pub errors_only: bool,
     pub since_ns: Option<i64>,
