@@ -1,5 +1,5 @@
-//! Content is built only where it can go: in an `EVENT_*` mode with no logger (and events not
-//! on spans) a model call builds none, in a `SPAN_*` mode it goes on the span, and once a
+//! Content is built only where it can go: in an `EVENT_*` mode with no logger (even with
+//! events on spans: the details event never goes there) a model call builds none, in a `SPAN_*` mode it goes on the span, and once a
 //! logger is set the details event gets it. The redactor sees every value that is built,
 //! so it counts them. Capture mode, redactor and providers are process-wide: one test.
 
@@ -49,6 +49,12 @@ fn content_with_nowhere_to_go_is_not_built() {
     set_capture_mode(CaptureMode::EventOnly);
     assert_eq!(call(), 0);
     assert!(!has_messages(&spans));
+    // Nor with events on spans: content stays off spans in this mode.
+    otel_genai::set_events_on_spans(true);
+    assert_eq!(call(), 0);
+    let finished = spans.get_finished_spans().unwrap();
+    assert!(finished.last().unwrap().events.is_empty());
+    otel_genai::set_events_on_spans(false);
 
     // SPAN_ONLY: built once, for the span.
     set_capture_mode(CaptureMode::SpanOnly);

@@ -62,9 +62,13 @@ pub(crate) struct Event<'a> {
 
 /// Whether events go anywhere from `cx`: a logger, or spans.
 pub(crate) fn wanted(cx: &Context) -> bool {
-    ON_SPANS.load(Ordering::Relaxed)
-        || cx.get::<ScopedSignals>().is_some_and(|scoped| scoped.logger.is_some())
-        || logger_set()
+    ON_SPANS.load(Ordering::Relaxed) || logged(cx)
+}
+
+/// Whether events from `cx` become log records: a logger is set (the capture's in `cx`, or
+/// the global one). Events carrying content go only there, never on spans.
+pub(crate) fn logged(cx: &Context) -> bool {
+    cx.get::<ScopedSignals>().is_some_and(|scoped| scoped.logger.is_some()) || logger_set()
 }
 
 /// Emits `event` as a log record (through the capture's logger in `cx`, else the global

@@ -364,15 +364,15 @@ impl SpanGuard {
             None => Outcome::default(),
         };
         self.call = None;
+        // Kept only when a logger was there to take it (`prepare`); never on the span, which
+        // content must not reach in the `EVENT_ONLY` mode.
         if let Some(details) = details {
             let cx = self.cx.clone().unwrap_or_else(Context::current);
-            if events::wanted(&cx) {
-                let about = self.owns_span.then(|| events::span_context(&cx));
-                events::emit(
-                    &cx,
-                    Event { name: DETAILS_EVENT, severity: Severity::Info, attributes: details, about, span: None },
-                );
-            }
+            let about = self.owns_span.then(|| events::span_context(&cx));
+            events::emit(
+                &cx,
+                Event { name: DETAILS_EVENT, severity: Severity::Info, attributes: details, about, span: None },
+            );
         }
         if let Some(span) = self.recording() {
             if let Some(usd) = cost {
@@ -469,11 +469,11 @@ fn prepare(
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
     // Where content can go, decided once: on the span in the `SPAN_*` modes when there is
-    // a span; to a model call's details event in the `EVENT_*` modes when events go
-    // anywhere. Content with nowhere to go is never built.
+    // a span; to a model call's details event in the `EVENT_*` modes when a logger takes
+    // it. Content with nowhere to go is never built.
     let mode = content::capture_mode();
     let content_on_span = mode.on_spans() && tracer.is_some();
-    let details = mode.on_events() && call::is_model_call(operation) && events::wanted(&parent);
+    let details = mode.on_events() && call::is_model_call(operation) && events::logged(&parent);
     let mut attrs = Attributes::with_distinct_keys(capacity, content_on_span || details);
     attrs.push_static(attr::GEN_AI_OPERATION_NAME, operation.name());
     describe(&mut attrs);
