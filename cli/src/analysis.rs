@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use otel_genai::{attr, total};
 use serde_json::{Map, Value, json};
 
 use crate::otlp::{LogRow, SpanRow};
@@ -35,7 +36,7 @@ fn int(span: &SpanRow, key: &str) -> Option<i64> {
 }
 
 fn operation(span: &SpanRow) -> Option<&str> {
-    text(span, "gen_ai.operation.name")
+    text(span, attr::GEN_AI_OPERATION_NAME)
 }
 
 fn is_container(span: &SpanRow) -> bool {
@@ -149,26 +150,27 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         if span.status == 2 {
             out.insert(
                 "error".into(),
-                json!({"type": text(span, "error.type").unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
+                json!({"type": text(span, attr::ERROR_TYPE).unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
             );
         }
         for (field, key) in [
-            ("provider", "gen_ai.provider.name"),
-            ("request_model", "gen_ai.request.model"),
-            ("response_model", "gen_ai.response.model"),
-            ("agent", "gen_ai.agent.name"),
-            ("tool", "gen_ai.tool.name"),
+            ("provider", attr::GEN_AI_PROVIDER_NAME),
+            ("request_model", attr::GEN_AI_REQUEST_MODEL),
+            ("response_model", attr::GEN_AI_RESPONSE_MODEL),
+            ("agent", attr::GEN_AI_AGENT_NAME),
+            ("tool", attr::GEN_AI_TOOL_NAME),
         ] {
             if let Some(value) = text(span, key) {
                 out.insert(field.into(), json!(value));
             }
         }
-        if let (input, output) = (int(span, "gen_ai.usage.input_tokens"), int(span, "gen_ai.usage.output_tokens"))
+        if let (input, output) =
+            (int(span, attr::GEN_AI_USAGE_INPUT_TOKENS), int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS))
             && (input.is_some() || output.is_some())
         {
             out.insert("tokens".into(), json!({"input": input, "output": output}));
         }
-        if let Some(cost) = span.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64) {
+        if let Some(cost) = span.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64) {
             out.insert("cost_usd".into(), json!(usd(cost)));
         }
         if is_container(span) {
@@ -176,11 +178,11 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
             out.insert(
                 "totals".into(),
                 json!({
-                    "input_tokens": total("otel_genai.total.input_tokens"),
-                    "output_tokens": total("otel_genai.total.output_tokens"),
-                    "cost_usd": span.attributes.get("otel_genai.total.cost").and_then(Value::as_f64).map(usd),
-                    "inference_calls": total("otel_genai.total.inference_calls"),
-                    "tool_calls": total("otel_genai.total.tool_calls"),
+                    "input_tokens": total(total::INPUT_TOKENS),
+                    "output_tokens": total(total::OUTPUT_TOKENS),
+                    "cost_usd": span.attributes.get(total::COST).and_then(Value::as_f64).map(usd),
+                    "inference_calls": total(total::INFERENCE_CALLS),
+                    "tool_calls": total(total::TOOL_CALLS),
                 }),
             );
         }
@@ -310,7 +312,7 @@ pub fn errors(spans: &[SpanRow], limit: usize) -> Value {
     }
     let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
     for span in spans.iter().filter(|s| s.status == 2) {
-        let key = (text(span, "error.type").unwrap_or("error").to_owned(), span.name.clone());
+        let key = (text(span, attr::ERROR_TYPE).unwrap_or("error").to_owned(), span.name.clone());
         let group = groups.entry(key).or_default();
         group.count += 1;
         group.services.insert(span.service.clone());
@@ -378,13 +380,13 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
     for span in spans {
         let key = match by {
             GroupBy::Model if !is_container(span) && operation(span) != Some("execute_tool") => {
-                text(span, "gen_ai.response.model").or_else(|| text(span, "gen_ai.request.model"))
+                text(span, attr::GEN_AI_RESPONSE_MODEL).or_else(|| text(span, attr::GEN_AI_REQUEST_MODEL))
             }
             GroupBy::Agent if operation(span) == Some("invoke_agent") => {
-                text(span, "gen_ai.agent.name").or(Some(span.name.as_str()))
+                text(span, attr::GEN_AI_AGENT_NAME).or(Some(span.name.as_str()))
             }
             GroupBy::Tool if operation(span) == Some("execute_tool") => {
-                text(span, "gen_ai.tool.name").or(Some(span.name.as_str()))
+                text(span, attr::GEN_AI_TOOL_NAME).or(Some(span.name.as_str()))
             }
             GroupBy::Service
                 if operation(span).is_some() && !is_container(span) && operation(span) != Some("execute_tool") =>
@@ -401,15 +403,15 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
             // Our totals; other instrumentations may put the usage on the agent span itself.
             let cost = |key: &str| span.attributes.get(key).and_then(Value::as_f64);
             (
-                int(span, "otel_genai.total.input_tokens").or_else(|| int(span, "gen_ai.usage.input_tokens")),
-                int(span, "otel_genai.total.output_tokens").or_else(|| int(span, "gen_ai.usage.output_tokens")),
-                cost("otel_genai.total.cost").or_else(|| cost("gen_ai.usage.cost")),
+                int(span, total::INPUT_TOKENS).or_else(|| int(span, attr::GEN_AI_USAGE_INPUT_TOKENS)),
+                int(span, total::OUTPUT_TOKENS).or_else(|| int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS)),
+                cost(total::COST).or_else(|| cost(attr::GEN_AI_USAGE_COST)),
             )
         } else {
             (
-                int(span, "gen_ai.usage.input_tokens"),
-                int(span, "gen_ai.usage.output_tokens"),
-                span.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
+                int(span, attr::GEN_AI_USAGE_INPUT_TOKENS),
+                int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS),
+                span.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64),
             )
         };
         row.input += input.unwrap_or(0);

@@ -332,7 +332,7 @@ pub use otel_genai_macros::GenAiRequest;
 /// Derives [`GenAiResponse`](trait@GenAiResponse): the struct's fields become response
 /// attributes. See [the crate docs](crate#requests-and-responses).
 pub use otel_genai_macros::GenAiResponse;
-pub use semconv::{Operation, attr, event};
+pub use semconv::{Operation, attr, event, total};
 pub use signals::evaluation::{Evaluation, SpanRef, SpanRefError, evaluation};
 pub use signals::events::{set_events_on_spans, set_logger_provider};
 pub use signals::metrics::set_meter_provider;

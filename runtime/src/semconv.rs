@@ -13,6 +13,28 @@ pub mod event {
     pub const GEN_AI_EVALUATION_RESULT: &str = "gen_ai.evaluation.result";
 }
 
+/// The names of the totals an agent or workflow span carries: what ran inside it, its
+/// own calls and its sub-agents' (not in the conventions: otel-genai's namespace, never
+/// `gen_ai.usage.*`, so backends that sum usage do not count it twice).
+pub mod total {
+    /// Input tokens of every model call inside.
+    pub const INPUT_TOKENS: &str = "otel_genai.total.input_tokens";
+    /// Output tokens of every model call inside.
+    pub const OUTPUT_TOKENS: &str = "otel_genai.total.output_tokens";
+    /// Input tokens read from a provider's cache.
+    pub const CACHE_READ_INPUT_TOKENS: &str = "otel_genai.total.cache_read.input_tokens";
+    /// Input tokens written to a provider's cache.
+    pub const CACHE_CREATION_INPUT_TOKENS: &str = "otel_genai.total.cache_creation.input_tokens";
+    /// Output tokens spent on reasoning.
+    pub const REASONING_OUTPUT_TOKENS: &str = "otel_genai.total.reasoning.output_tokens";
+    /// The cost of every priced model call inside, in USD.
+    pub const COST: &str = "otel_genai.total.cost";
+    /// How many model calls ran inside.
+    pub const INFERENCE_CALLS: &str = "otel_genai.total.inference_calls";
+    /// How many tool calls ran inside.
+    pub const TOOL_CALLS: &str = "otel_genai.total.tool_calls";
+}
+
 /// A GenAI operation: the value of `gen_ai.operation.name` and the first word of the
 /// span name.
 ///

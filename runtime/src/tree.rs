@@ -8,7 +8,7 @@ use opentelemetry::Value;
 use opentelemetry::trace::{SpanId, SpanKind, Status, TraceId};
 use opentelemetry_sdk::trace::SpanData;
 
-use crate::semconv::attr;
+use crate::semconv::{attr, total};
 
 /// Finished spans arranged by parent: each span's children in start order.
 ///
@@ -274,13 +274,13 @@ impl<'a> SpanNode<'a> {
             write!(f, "  ${usd:.6}")?;
         }
         // An agent or workflow: what ran inside it.
-        let total_input = self.int_attr("otel_genai.total.input_tokens");
-        let total_output = self.int_attr("otel_genai.total.output_tokens");
+        let total_input = self.int_attr(total::INPUT_TOKENS);
+        let total_output = self.int_attr(total::OUTPUT_TOKENS);
         if total_input.is_some() || total_output.is_some() {
             let show = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
             write!(f, "  total tokens={}in/{}out", show(total_input), show(total_output))?;
         }
-        if let Some(Value::F64(usd)) = self.attr("otel_genai.total.cost") {
+        if let Some(Value::F64(usd)) = self.attr(total::COST) {
             write!(f, "  total ${usd:.6}")?;
         }
         if let Status::Error { description } = self.status() {

@@ -10,6 +10,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use otel_genai::attr;
 use rusqlite::{Connection, ErrorCode, params};
 use serde_json::Value;
 
@@ -422,12 +423,12 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.status_message,
             row.service,
             row.scope,
-            text("gen_ai.operation.name"),
-            text("gen_ai.agent.name"),
-            text("gen_ai.tool.name"),
-            int("gen_ai.usage.input_tokens"),
-            int("gen_ai.usage.output_tokens"),
-            row.attributes.get("gen_ai.usage.cost").and_then(Value::as_f64),
+            text(attr::GEN_AI_OPERATION_NAME),
+            text(attr::GEN_AI_AGENT_NAME),
+            text(attr::GEN_AI_TOOL_NAME),
+            int(attr::GEN_AI_USAGE_INPUT_TOKENS),
+            int(attr::GEN_AI_USAGE_OUTPUT_TOKENS),
+            row.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64),
             json(&row.attributes),
             json(&row.events),
             json(&row.links),

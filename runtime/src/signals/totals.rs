@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use opentelemetry::{KeyValue, Value};
 
 use crate::TokenCount;
+use crate::semconv::total;
 
 /// Token counts by type, as a call reported them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,15 +36,12 @@ impl Usage {
 
 /// The attribute names of the totals, in [`TokenCount`] order, then cost and calls.
 const TOTAL_TOKENS: [&str; 5] = [
-    "otel_genai.total.input_tokens",
-    "otel_genai.total.output_tokens",
-    "otel_genai.total.cache_read.input_tokens",
-    "otel_genai.total.cache_creation.input_tokens",
-    "otel_genai.total.reasoning.output_tokens",
+    total::INPUT_TOKENS,
+    total::OUTPUT_TOKENS,
+    total::CACHE_READ_INPUT_TOKENS,
+    total::CACHE_CREATION_INPUT_TOKENS,
+    total::REASONING_OUTPUT_TOKENS,
 ];
-const TOTAL_COST: &str = "otel_genai.total.cost";
-const TOTAL_INFERENCE_CALLS: &str = "otel_genai.total.inference_calls";
-const TOTAL_TOOL_CALLS: &str = "otel_genai.total.tool_calls";
 
 /// Cost is summed in billionths of a dollar, so that it adds up atomically.
 const NANOS_PER_USD: f64 = 1e9;
@@ -141,10 +139,10 @@ impl RunNode {
             }
         }
         if self.priced.load(Ordering::Relaxed) > 0 {
-            list.push(KeyValue::new(TOTAL_COST, self.cost_nanos.load(Ordering::Relaxed) as f64 / NANOS_PER_USD));
+            list.push(KeyValue::new(total::COST, self.cost_nanos.load(Ordering::Relaxed) as f64 / NANOS_PER_USD));
         }
-        list.push(KeyValue::new(TOTAL_INFERENCE_CALLS, saturating_i64(self.inference_calls.load(Ordering::Relaxed))));
-        list.push(KeyValue::new(TOTAL_TOOL_CALLS, saturating_i64(self.tool_calls.load(Ordering::Relaxed))));
+        list.push(KeyValue::new(total::INFERENCE_CALLS, saturating_i64(self.inference_calls.load(Ordering::Relaxed))));
+        list.push(KeyValue::new(total::TOOL_CALLS, saturating_i64(self.tool_calls.load(Ordering::Relaxed))));
         list
     }
 }
