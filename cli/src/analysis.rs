@@ -352,7 +352,7 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 }
 
 /// What to group usage by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     /// The model of each inference call (the response model, else the requested one).

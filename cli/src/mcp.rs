@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::analysis::{self, GroupBy, TraceLimits};
-use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns, nanos};
+use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns};
 
 const INSTRUCTIONS: &str = "Traces of GenAI code (LLM calls, agent runs, tool calls) recorded with OpenTelemetry \
 and stored locally by `otel-genai serve`. Start with list_traces (newest first) or find_errors; read one run with \
@@ -104,10 +105,15 @@ fn internal(error: impl std::fmt::Display) -> ErrorData {
     ErrorData::internal_error(format!("cannot read the trace store: {error}"), None)
 }
 
-fn since_ns(argument: &str, value: Option<&str>, default: Option<&str>) -> Result<Option<i64>, ErrorData> {
-    let Some(text) = value.or(default) else { return Ok(None) };
-    let age = crate::report::parse_duration(text).map_err(|e| invalid(format!("{argument}: {e}")))?;
-    Ok(Some(ago_ns(age)))
+/// A duration argument (`30m`, `500ms`), if given.
+fn duration(argument: &str, value: Option<&str>) -> Result<Option<Duration>, ErrorData> {
+    value.map(|text| crate::report::parse_duration(text).map_err(|e| invalid(format!("{argument}: {e}")))).transpose()
+}
+
+/// The spans of the window `since` (default the last 24 hours) of `service`.
+fn window(since: Option<&str>, service: Option<String>, errors_only: bool) -> Result<SpanFilter, ErrorData> {
+    let since = duration("since", Some(since.unwrap_or("24h")))?;
+    Ok(SpanFilter { since_ns: since.map(ago_ns), errors_only, service })
 }
 
 fn answer(value: Value) -> CallToolResult {
@@ -166,21 +172,14 @@ impl Traces {
         if limit == 0 || limit > 200 {
             return Err(invalid(format!("limit: {limit} is out of range: give 1 to 200")));
         }
-        let min_duration_ns = match args.min_duration.as_deref() {
-            Some(text) => Some(
-                crate::report::parse_duration(text).map(nanos).map_err(|e| invalid(format!("min_duration: {e}")))?,
-            ),
-            None => None,
-        };
-        let filter = TraceFilter {
-            service: args.service,
-            name: args.name,
-            errors_only: args.errors_only.unwrap_or(false),
-            since_ns: since_ns("since", args.since.as_deref(), None)?,
-            min_duration_ns,
-            received_after: None,
-            limit: limit as usize,
-        };
+        let filter = TraceFilter::recent(
+            args.service,
+            args.name,
+            args.errors_only.unwrap_or(false),
+            duration("since", args.since.as_deref())?,
+            duration("min_duration", args.min_duration.as_deref())?,
+            limit as usize,
+        );
         let traces = self.read(move |reader| reader.traces(&filter).map_err(internal)).await?;
         let rows: Vec<Value> = traces.iter().map(analysis::trace_summary).collect();
         Ok(answer(json!({ "count": rows.len(), "traces": rows })))
@@ -242,11 +241,7 @@ impl Traces {
         if limit == 0 || limit > 100 {
             return Err(invalid(format!("limit: {limit} is out of range: give 1 to 100")));
         }
-        let filter = SpanFilter {
-            since_ns: since_ns("since", args.since.as_deref(), Some("24h"))?,
-            errors_only: true,
-            service: args.service,
-        };
+        let filter = window(args.since.as_deref(), args.service, true)?;
         let spans = self.read(move |reader| reader.spans_matching(&filter).map_err(internal)).await?;
         Ok(answer(analysis::errors(&spans, limit as usize)))
     }
@@ -258,14 +253,10 @@ impl Traces {
     )]
     async fn usage_summary(&self, Parameters(args): Parameters<UsageSummaryArgs>) -> Result<CallToolResult, ErrorData> {
         let by = args.group_by.unwrap_or(GroupBy::Model);
-        let filter = SpanFilter {
-            since_ns: since_ns("since", args.since.as_deref(), Some("24h"))?,
-            errors_only: false,
-            service: args.service,
-        };
+        let filter = window(args.since.as_deref(), args.service, false)?;
         let spans = self.read(move |reader| reader.spans_matching(&filter).map_err(internal)).await?;
         let mut summary = analysis::usage(&spans, by);
-        summary["group_by"] = serde_json::to_value(format!("{by:?}").to_lowercase()).unwrap_or_default();
+        summary["group_by"] = json!(by);
         Ok(answer(summary))
     }
 

@@ -252,6 +252,7 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
             && model["p95_ms"].as_f64().unwrap() >= model["p50_ms"].as_f64().unwrap()
     );
     let by_tool = mcp.call("usage_summary", json!({"group_by": "tool"})).await;
+    assert_eq!(by_tool["group_by"], "tool");
     let tools_used: Vec<(Value, Value, Value)> = by_tool["groups"]
         .as_array()
         .unwrap()

@@ -49,6 +49,29 @@ pub struct TraceFilter {
     pub limit: usize,
 }
 
+impl TraceFilter {
+    /// The newest `limit` traces of `service`, named `name`, with an error, started within
+    /// `since`, taking at least `min_duration`: the filter the CLI and the MCP server take.
+    pub fn recent(
+        service: Option<String>,
+        name: Option<String>,
+        errors_only: bool,
+        since: Option<Duration>,
+        min_duration: Option<Duration>,
+        limit: usize,
+    ) -> TraceFilter {
+        TraceFilter {
+            service,
+            name,
+            errors_only,
+            since_ns: since.map(super::ago_ns),
+            min_duration_ns: min_duration.map(super::nanos),
+            received_after: None,
+            limit,
+        }
+    }
+}
+
 /// Which spans [`Reader::spans_matching`] returns.
 #[derive(Debug, Clone, Default)]
 pub struct SpanFilter {
