@@ -320,7 +320,7 @@ impl Call {
                 let cost = model.cost;
                 let details = model.details.take().map(|mut details| {
                     if let Some(error_type) = &self.error_type {
-                        details.push(KeyValue::new(attr::ERROR_TYPE, error_type.to_string()));
+                        details.push(KeyValue::new(attr::ERROR_TYPE, Value::from(error_type.clone())));
                     }
                     details.extend(cost.map(|usd| KeyValue::new(attr::GEN_AI_USAGE_COST, usd)));
                     details
