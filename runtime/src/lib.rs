@@ -174,6 +174,7 @@ pub mod context;
 /// ```
 pub mod conventions;
 mod describe;
+mod diagnostics;
 pub mod init;
 #[cfg(feature = "async-openai")]
 pub mod openai;

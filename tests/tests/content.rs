@@ -1,10 +1,11 @@
 //! Captured content matches the conventions' JSON schemas (carried here as data, from the
-//! pinned conventions), and nothing is captured while capture is off. The capture mode is
+//! pinned conventions), nothing is captured while capture is off, and the application's
+//! redactor changes every kind of content before it is recorded. The capture mode is
 //! process-wide: this binary's tests set it in one test each, in order.
 
 use opentelemetry::Value;
 use otel_genai::content::messages::{ChatMessage, FinishReason, Modality, OutputMessage, Part, ToolDefinition};
-use otel_genai::content::{CaptureMode, set_capture_mode, set_content_limit};
+use otel_genai::content::{CaptureMode, ContentKind, set_capture_mode, set_content_limit, set_content_redactor};
 use otel_genai::testing::Capture;
 use otel_genai::{GenAiRequest, GenAiResponse, gen_ai_chat, tool};
 use schemas::{assert_valid, schema};
@@ -241,6 +242,79 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     assert!(text.len() <= 300, "{} bytes", text.len());
     assert_valid("input-messages", &serde_json::from_str(&text).unwrap());
     set_content_limit(otel_genai::content::CONTENT_LIMIT);
+
+    // The redactor sees every kind of content, on spans and in events, streamed or not, and
+    // what it changes is what is recorded.
+    const SENSITIVE: [&str; 4] = ["Paris", "brief", "weather", "Sunny"];
+    fn scrub(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                for word in SENSITIVE {
+                    *text = text.replace(word, "***");
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen_by_redactor = seen.clone();
+    set_content_redactor(move |kind, value| {
+        seen_by_redactor.lock().unwrap().push(kind);
+        scrub(value);
+    });
+    set_capture_mode(CaptureMode::SpanAndEvent);
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        chat(&request());
+        weather("Paris", "sk-secret");
+    });
+    let answer = capture.in_scope(stream_answer);
+    runtime.block_on(futures::StreamExt::collect::<Vec<_>>(answer));
+    let mut kinds = seen.lock().unwrap().clone();
+    kinds.sort_by_key(|kind| format!("{kind:?}"));
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        [
+            ContentKind::InputMessages,
+            ContentKind::OutputMessages,
+            ContentKind::SystemInstructions,
+            ContentKind::ToolArguments,
+            ContentKind::ToolDefinitions,
+            ContentKind::ToolResult,
+        ]
+    );
+    let mut recorded: Vec<(String, String)> = Vec::new();
+    for span in capture.spans() {
+        for kv in span.attributes.iter().filter(|kv| content(kv.key.as_str())) {
+            recorded.push((format!("span {}: {}", span.name, kv.key), kv.value.to_string()));
+        }
+    }
+    for event in capture.events() {
+        for (key, value) in event.attributes.iter().filter(|(key, _)| content(key.as_str())) {
+            let opentelemetry::logs::AnyValue::String(text) = value else { panic!("{key} is not text") };
+            recorded.push((format!("event: {key}"), text.to_string()));
+        }
+    }
+    let keys: std::collections::BTreeSet<&str> =
+        recorded.iter().map(|(at, _)| at.rsplit(' ').next().unwrap()).collect();
+    assert_eq!(keys.len(), 6, "every kind of content was recorded: {keys:?}");
+    assert!(recorded.iter().filter(|(at, _)| at.starts_with("event")).count() >= 4, "{recorded:#?}");
+    for (at, text) in &recorded {
+        for word in SENSITIVE {
+            assert!(!text.contains(word), "{at} kept {word:?}: {text}");
+        }
+        assert!(text.contains("***"), "{at} was not redacted: {text}");
+    }
+    let streamed =
+        json!([{"role": "assistant", "finish_reason": "stop", "parts": [{"type": "text", "content": "***."}]}]);
+    assert!(
+        recorded.iter().any(|(at, text)| at == "event: gen_ai.output.messages"
+            && serde_json::from_str::<serde_json::Value>(text).unwrap() == streamed),
+        "the streamed answer's event was not redacted: {recorded:#?}"
+    );
     set_capture_mode(CaptureMode::NoContent);
     let _ = Value::Bool(true);
 }

@@ -9,7 +9,7 @@ pub mod messages;
 mod shape;
 
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 pub(crate) use self::shape::captured_json;
 pub use self::shape::{CONTENT_LIMIT, REDACTED, set_content_limit, set_content_redactor};
@@ -105,18 +105,25 @@ pub fn capture_mode() -> CaptureMode {
     if let Some(mode) = CaptureMode::from_code(MODE.load(Ordering::Relaxed)) {
         return mode;
     }
-    let mode = match std::env::var(CAPTURE_ENV) {
-        Ok(value) => CaptureMode::parse(&value).unwrap_or_else(|| {
-            eprintln!(
-                "otel-genai: {CAPTURE_ENV}={value:?} is not a capture mode (NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT, true, false): message content is not recorded"
-            );
-            CaptureMode::NoContent
-        }),
-        Err(_) => CaptureMode::NoContent,
-    };
+    let mode = mode_from_env();
     // A concurrent explicit setting wins over the environment.
     let _ = MODE.compare_exchange(UNKNOWN, mode.code(), Ordering::Relaxed, Ordering::Relaxed);
     CaptureMode::from_code(MODE.load(Ordering::Relaxed)).unwrap_or(mode)
+}
+
+/// What [`CAPTURE_ENV`] says, read once: a value that is not a mode is said once and
+/// means no content.
+fn mode_from_env() -> CaptureMode {
+    static FROM_ENV: OnceLock<CaptureMode> = OnceLock::new();
+    *FROM_ENV.get_or_init(|| match std::env::var(CAPTURE_ENV) {
+        Ok(value) => CaptureMode::parse(&value).unwrap_or_else(|| {
+            crate::diagnostics::say(&format!(
+                "{CAPTURE_ENV}={value:?} is not a capture mode (NO_CONTENT, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT, true, false): message content is not recorded"
+            ));
+            CaptureMode::NoContent
+        }),
+        Err(_) => CaptureMode::NoContent,
+    })
 }
 
 /// Turns recording of prompts, completions, tool arguments and results on spans on or off

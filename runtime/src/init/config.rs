@@ -181,6 +181,7 @@ pub struct Config {
     pub(crate) temporality: Temporality,
     pub(crate) shutdown_timeout: Duration,
     pub(crate) announce: bool,
+    pub(crate) pricing_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -206,6 +207,7 @@ impl Default for Config {
             temporality: Temporality::Cumulative,
             shutdown_timeout: Duration::from_secs(5),
             announce: true,
+            pricing_file: None,
         }
     }
 }
@@ -239,6 +241,9 @@ impl SamplerChoice {
         }
     }
 }
+
+/// The variable naming a price table file for [`Config::pricing_file`].
+pub const PRICING_FILE_ENV: &str = "OTEL_GENAI_PRICING_FILE";
 
 const SAMPLERS: &str =
     "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio";
@@ -337,6 +342,7 @@ impl Config {
                 )
             })?;
         }
+        config.pricing_file = var(PRICING_FILE_ENV).map(PathBuf::from);
         Ok(config)
     }
 
@@ -444,6 +450,14 @@ impl Config {
     /// unless set).
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Prices model calls with the table in `path` (`.json`, or `.toml` with the `toml`
+    /// feature), read by `init`: see [`Pricing::from_file`](crate::Pricing::from_file). Set by
+    /// `OTEL_GENAI_PRICING_FILE` too; without either, the built-in table is used.
+    pub fn pricing_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.pricing_file = Some(path.into());
         self
     }
 

@@ -37,7 +37,6 @@ mod otlp;
 mod tls;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
@@ -46,8 +45,10 @@ use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
-pub use config::{Config, Exporter, OtlpTarget, Protocol, Signal, Temporality, TlsFiles};
+pub use config::{Config, Exporter, OtlpTarget, PRICING_FILE_ENV, Protocol, Signal, Temporality, TlsFiles};
 pub use console::ConsoleTreeProcessor;
+
+use crate::diagnostics::Diagnostics;
 #[cfg(feature = "otlp")]
 pub use otlp::ExportStatus;
 
@@ -85,33 +86,15 @@ pub enum InitError {
         /// What went wrong.
         reason: String,
     },
+    /// The price table named by [`Config::pricing_file`] (or `OTEL_GENAI_PRICING_FILE`)
+    /// could not be read.
+    #[error("cannot price model calls: {0}")]
+    Pricing(#[from] crate::PricingError),
 }
 
 impl InitError {
     pub(crate) fn invalid(variable: &str, value: &str, accepted: &'static str) -> InitError {
         InitError::Invalid { variable: variable.to_owned(), value: value.to_owned(), accepted }
-    }
-}
-
-/// Where `init`'s own messages go: standard error, or a writer the configuration gave.
-#[derive(Clone)]
-#[cfg_attr(not(feature = "otlp"), allow(dead_code))]
-pub(crate) struct Diagnostics(Arc<Mutex<Option<Box<dyn Write + Send>>>>);
-
-#[cfg_attr(not(feature = "otlp"), allow(dead_code))]
-impl Diagnostics {
-    pub(crate) fn say(&self, message: &str) {
-        let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = match out.as_mut() {
-            Some(out) => writeln!(out, "otel-genai: {message}").and_then(|()| out.flush()),
-            None => writeln!(std::io::stderr().lock(), "otel-genai: {message}"),
-        };
-    }
-}
-
-impl std::fmt::Debug for Diagnostics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Diagnostics")
     }
 }
 
@@ -210,13 +193,17 @@ pub fn init() -> Result<Telemetry, InitError> {
 /// # Ok(()) }
 /// ```
 pub fn init_with(config: Config) -> Result<Telemetry, InitError> {
-    init_reporting(config, Diagnostics(Arc::new(Mutex::new(None))))
+    init_reporting(config, Diagnostics::default())
 }
 
-/// [`init_with`], with `init`'s own messages (where data goes, export failures and
-/// recoveries, what was dropped) written to `out` instead of standard error.
+/// [`init_with`], with otel-genai's own messages written to `out` instead of standard
+/// error: where data goes, export failures and recoveries, what was dropped, and from now
+/// on the messages about the whole process (a model with no price, a capture mode that is
+/// not one).
 pub fn init_with_diagnostics(config: Config, out: impl Write + Send + 'static) -> Result<Telemetry, InitError> {
-    init_reporting(config, Diagnostics(Arc::new(Mutex::new(Some(Box::new(out))))))
+    let diagnostics = Diagnostics::to(out);
+    crate::diagnostics::set_process(diagnostics.clone());
+    init_reporting(config, diagnostics)
 }
 
 fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry, InitError> {
@@ -230,6 +217,9 @@ fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry,
     };
     if config.disabled {
         return Ok(telemetry);
+    }
+    if let Some(path) = &config.pricing_file {
+        crate::set_pricing(crate::Pricing::from_file(path)?);
     }
     let targets: Vec<(Signal, OtlpTarget)> =
         Signal::ALL.into_iter().filter_map(|signal| Some((signal, config.otlp_target(signal)?))).collect();

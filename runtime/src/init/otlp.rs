@@ -29,8 +29,9 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{PeriodicReader, Temporality as SdkTemporality};
 use opentelemetry_sdk::trace::{BatchSpanProcessor, Span, SpanData, SpanExporter, SpanProcessor};
 
+use super::InitError;
 use super::config::{Config, OtlpTarget, Protocol, Signal};
-use super::{Diagnostics, InitError};
+use crate::diagnostics::Diagnostics;
 
 /// How many spans (and, separately, events) from failed exports are kept for the next one.
 pub(crate) const HELD_LIMIT: usize = 2048;

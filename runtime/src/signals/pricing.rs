@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -71,7 +72,8 @@ impl Price {
 /// A model is found by its exact name or, failing that, as a dated or `-latest` variant of
 /// a priced name (`gpt-4o-2024-08-06` is priced as `gpt-4o`; `o3-pro` is not `o3`). The response model is
 /// looked up first, then the request model. A model with no price costs nothing: its cost
-/// is not recorded, and the first call to it says so once on standard error (unless
+/// is not recorded, and the first call to it says so once, on standard error or the writer
+/// given to [`init_with_diagnostics`](crate::init_with_diagnostics) (unless
 /// [`quiet`](Pricing::quiet)).
 ///
 /// ```
@@ -103,17 +105,37 @@ impl Clone for Pricing {
 
 /// A price table that could not be read: what is wrong and where.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PricingError {
     /// The text is not JSON.
     #[error("the price table is not JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// The JSON is not a price table.
+    /// The text is not TOML: the parser's message, which says where.
+    #[error("the price table is not TOML: {0}")]
+    Toml(String),
+    /// The document is not a price table.
     #[error("invalid price table at {at}: {problem}")]
     Shape {
         /// Where: `prices.openai.gpt-4o.input`.
         at: String,
         /// What is wrong there.
         problem: String,
+    },
+    /// The file could not be read, or is neither `.json` nor `.toml`.
+    #[error("cannot read the price table {}: {problem}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: String,
+    },
+    /// The file was read, and what it holds is wrong.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong in it.
+        source: Box<PricingError>,
     },
 }
 
@@ -156,6 +178,22 @@ fn read_price(value: &Value, at: &str) -> Result<Price, PricingError> {
     })
 }
 
+/// A TOML document as JSON, its dates as text, for the one reader of both.
+#[cfg(feature = "toml")]
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text),
+        toml::Value::Integer(number) => Value::from(number),
+        toml::Value::Float(number) => Value::from(number),
+        toml::Value::Boolean(flag) => Value::Bool(flag),
+        toml::Value::Datetime(date) => Value::String(date.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => {
+            Value::Object(table.into_iter().map(|(key, value)| (key, toml_to_json(value))).collect())
+        }
+    }
+}
+
 /// The date the built-in prices were taken from the providers' price pages.
 pub const BUILTIN_PRICES_DATE: &str = "2025-06-01";
 
@@ -191,8 +229,61 @@ impl Pricing {
     /// Reads a table from JSON: `{"date": "...", "prices": {provider: {model: {"input": ..,
     /// "output": .., "cache_read": .., "cache_write": ..}}}}`. Unknown fields are errors.
     pub fn from_json(text: &str) -> Result<Pricing, PricingError> {
-        let file: Value = serde_json::from_str(text)?;
-        let top = object(&file, "the top level")?;
+        Pricing::from_document(&serde_json::from_str(text)?)
+    }
+
+    /// Reads a table from TOML (feature `toml`), the same fields as [`from_json`](Pricing::from_json):
+    ///
+    /// ```
+    /// # #[cfg(feature = "toml")] {
+    /// let pricing = otel_genai::Pricing::from_toml(r#"
+    ///     date = 2026-11-01
+    ///
+    ///     [prices.anthropic.claude-sonnet-4]
+    ///     input = 3.0
+    ///     output = 15.0
+    ///     cache_read = 0.3
+    ///
+    ///     [prices.openai."gpt-4.1"]
+    ///     input = 2
+    ///     output = 8
+    /// "#)?;
+    /// assert_eq!(pricing.date(), Some("2026-11-01"));
+    /// assert_eq!(pricing.price("openai", "gpt-4.1-2025-04-14"), Some(otel_genai::Price::new(2.0, 8.0)));
+    /// # }
+    /// # Ok::<(), otel_genai::PricingError>(())
+    /// ```
+    #[cfg(feature = "toml")]
+    pub fn from_toml(text: &str) -> Result<Pricing, PricingError> {
+        let table: toml::Table = toml::from_str(text).map_err(|error| PricingError::Toml(error.to_string()))?;
+        Pricing::from_document(&toml_to_json(toml::Value::Table(table)))
+    }
+
+    /// Reads a table from a `.json` file, or a `.toml` file (feature `toml`). Errors name
+    /// the file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Pricing, PricingError> {
+        let path = path.as_ref();
+        let unreadable = |problem: String| PricingError::Unreadable { path: path.to_owned(), problem };
+        let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or("");
+        let read: fn(&str) -> Result<Pricing, PricingError> = match extension.to_ascii_lowercase().as_str() {
+            "json" => Pricing::from_json,
+            #[cfg(feature = "toml")]
+            "toml" => Pricing::from_toml,
+            #[cfg(not(feature = "toml"))]
+            "toml" => {
+                return Err(unreadable(
+                    "TOML price tables need the `toml` feature of otel-genai; turn it on or write the table as JSON"
+                        .into(),
+                ));
+            }
+            _ => return Err(unreadable("expected a .json or .toml file".into())),
+        };
+        let text = std::fs::read_to_string(path).map_err(|error| unreadable(error.to_string()))?;
+        read(&text).map_err(|error| PricingError::InFile { path: path.to_owned(), source: Box::new(error) })
+    }
+
+    fn from_document(document: &Value) -> Result<Pricing, PricingError> {
+        let top = object(document, "the top level")?;
         if let Some(unknown) = top.keys().find(|key| !["date", "prices"].contains(&key.as_str())) {
             return Err(shape(unknown.as_str(), "unknown field; a price table has `date` and `prices`"));
         }
@@ -251,9 +342,9 @@ impl Pricing {
         }
         let mut unknown = self.unknown.lock().unwrap_or_else(PoisonError::into_inner);
         if unknown.insert((provider.to_owned(), model.to_owned())) {
-            eprintln!(
-                "otel-genai: no price for {provider} model {model:?}: its calls cost nothing in the telemetry; add one with otel_genai::set_pricing (or Pricing::quiet to not be told)"
-            );
+            crate::diagnostics::say(&format!(
+                "no price for {provider} model {model:?}: its calls cost nothing in the telemetry; add one with otel_genai::set_pricing (or Pricing::quiet to not be told)"
+            ));
         }
     }
 }
