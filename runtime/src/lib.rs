@@ -159,6 +159,7 @@
 
 #![warn(missing_docs)]
 
+mod address;
 pub mod content;
 pub mod context;
 /// The pinned OpenTelemetry GenAI conventions as a typed table: every attribute with its

@@ -225,7 +225,7 @@ impl StreamSummary {
 
     /// The choices' text as `gen_ai.output.messages`, with their finish reasons.
     fn output_messages(&self) -> Option<KeyValue> {
-        use crate::content::messages::{FinishReason, OutputMessage, Part, json_within};
+        use crate::content::messages::{FinishReason, OutputMessage, Part};
         let content = self.content.as_ref()?;
         let choices = content.len().max(self.tool_calls.len());
         if choices == 0 {
@@ -245,15 +245,12 @@ impl StreamSummary {
                     parts.push(Part::text(text.as_str()));
                 }
                 for call in self.tool_calls.get(choice).into_iter().flatten() {
-                    let arguments = serde_json::from_str(&call.arguments)
-                        .unwrap_or_else(|_| serde_json::Value::from(call.arguments.as_str()));
-                    parts.push(Part::tool_call(call.id.as_deref(), &call.name, arguments));
+                    parts.push(Part::tool_call_written(call.id.as_deref(), &call.name, &call.arguments));
                 }
                 OutputMessage::new(parts, reason(choice))
             })
             .collect();
-        let json = json_within(&messages, crate::content::limit());
-        let text = crate::content::captured_json(crate::content::ContentKind::OutputMessages, json);
+        let text = crate::content::captured_items(crate::content::ContentKind::OutputMessages, &messages);
         Some(KeyValue::new(attr::GEN_AI_OUTPUT_MESSAGES, text))
     }
 

@@ -10,10 +10,8 @@ use opentelemetry::{Array, Key, StringValue, Value};
 
 use crate::Attributes;
 use crate::content::ContentKind;
-use crate::content::captured_json;
-use crate::content::messages::{
-    InputMessages, OutputMessages, SystemInstructions, ToJson, ToolDefinitions, json_within,
-};
+use crate::content::messages::{InputMessages, OutputMessages, SystemInstructions, ToJson, ToolDefinitions};
+use crate::content::{captured_items, captured_json};
 
 /// A value of a string attribute: `&str`, `String`, `Cow<str>`, `Arc<str>`, `Box<str>`,
 /// an `Option` of one (`None` records nothing), or your own enum.
@@ -329,8 +327,7 @@ impl Attributes {
         }
         let items = items();
         if !items.is_empty() {
-            let json = json_within(&items, crate::content::limit());
-            self.set_value(key, Value::String(captured_json(kind, json).into()));
+            self.set_value(key, Value::String(captured_items(kind, &items).into()));
         }
     }
 }

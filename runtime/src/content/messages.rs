@@ -168,6 +168,23 @@ impl<'a> Part<'a> {
         Part::ToolCall { id: id.map(str::to_owned), name: name.to_owned(), arguments: Some(Cow::Owned(arguments)) }
     }
 
+    /// A tool call with the arguments as the model wrote them: the JSON they hold, or the
+    /// text itself when it is not JSON (a model may stop in the middle of its arguments).
+    ///
+    /// ```
+    /// use otel_genai::content::messages::Part;
+    /// use serde_json::json;
+    ///
+    /// let part = Part::tool_call_written(Some("call_1"), "weather", r#"{"city":"Paris"}"#);
+    /// assert_eq!(part.to_json()["arguments"], json!({"city": "Paris"}));
+    /// let cut = Part::tool_call_written(Some("call_2"), "weather", r#"{"city":"Par"#);
+    /// assert_eq!(cut.to_json()["arguments"], json!(r#"{"city":"Par"#));
+    /// ```
+    pub fn tool_call_written(id: Option<&str>, name: &str, arguments: &str) -> Part<'a> {
+        let arguments = serde_json::from_str(arguments).unwrap_or_else(|_| Value::from(arguments));
+        Part::tool_call(id, name, arguments)
+    }
+
     /// A tool's result sent back to the model.
     pub fn tool_call_response(id: Option<&str>, response: Value) -> Part<'a> {
         Part::ToolCallResponse { id: id.map(str::to_owned), response: Cow::Owned(response) }

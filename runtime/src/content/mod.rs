@@ -11,8 +11,8 @@ mod shape;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
-pub(crate) use self::shape::captured_json;
 pub use self::shape::{CONTENT_LIMIT, REDACTED, set_content_limit, set_content_redactor};
+pub(crate) use self::shape::{captured_items, captured_json};
 
 /// The environment variable that sets the capture mode: `NO_CONTENT`, `SPAN_ONLY`,
 /// `EVENT_ONLY`, `SPAN_AND_EVENT` (or `true` for `SPAN_ONLY`, `false` for `NO_CONTENT`),
@@ -172,11 +172,6 @@ pub enum ContentKind {
     ToolResult,
     /// Any other content attribute.
     Other,
-}
-
-/// The limit of one captured value, in bytes of JSON.
-pub(crate) fn limit() -> usize {
-    LIMIT.load(Ordering::Relaxed)
 }
 
 fn redactor() -> Option<Redactor> {

@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 
+use super::messages::{ToJson, json_within};
 use super::{ContentKind, LIMIT, REDACTOR, redactor};
 
 /// The default limit of one captured value, in bytes of JSON.
@@ -70,6 +71,13 @@ pub(crate) fn mask_secrets(value: &mut Value) {
 /// redactor, secrets masked, and within the limit.
 pub(crate) fn captured_json(kind: ContentKind, value: Value) -> String {
     captured_json_within(kind, value, LIMIT.load(Ordering::Relaxed))
+}
+
+/// Items of the message model as the JSON text of a captured attribute: each text cut to
+/// the limit before it is copied, then as [`captured_json`].
+pub(crate) fn captured_items<T: ToJson>(kind: ContentKind, items: &[T]) -> String {
+    let limit = LIMIT.load(Ordering::Relaxed);
+    captured_json_within(kind, json_within(items, limit), limit)
 }
 
 /// [`captured_json`] with the limit given.

@@ -490,7 +490,11 @@ impl Config {
         let i = signal.index();
         let protocol = self.signal_protocol[i].or(self.protocol).unwrap_or_else(|| {
             let endpoint = self.signal_endpoint[i].as_deref().or(self.endpoint.as_deref()).unwrap_or("");
-            if port_of(endpoint) == Some(4317) { Protocol::Grpc } else { Protocol::HttpProtobuf }
+            if crate::address::host_and_port(endpoint).1 == Some(4317) {
+                Protocol::Grpc
+            } else {
+                Protocol::HttpProtobuf
+            }
         });
         let endpoint = match (&self.signal_endpoint[i], &self.endpoint, protocol) {
             (Some(endpoint), _, _) => endpoint.clone(),
@@ -507,22 +511,6 @@ impl Config {
 }
 
 /// The port of a URL, explicit or implied by its scheme.
-fn port_of(url: &str) -> Option<u16> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    let port = match host_port.strip_prefix('[') {
-        Some(bracketed) => bracketed.split_once("]:").map(|(_, port)| port),
-        None => host_port.rsplit_once(':').map(|(_, port)| port),
-    };
-    match (port, scheme) {
-        (Some(port), _) => port.parse().ok(),
-        (None, "http") => Some(80),
-        (None, "https") => Some(443),
-        (None, _) => None,
-    }
-}
-
 /// `{prefix}CERTIFICATE`, `{prefix}CLIENT_CERTIFICATE` and `{prefix}CLIENT_KEY`; the files
 /// are read, and checked, when the exporter is built.
 fn tls_files(var: &impl Fn(&str) -> Option<String>, prefix: &str) -> TlsFiles {
@@ -781,13 +769,5 @@ mod tests {
         }
         let argument = config(&[("OTEL_TRACES_SAMPLER", "traceidratio"), ("OTEL_TRACES_SAMPLER_ARG", "1.5")]);
         assert!(argument.unwrap_err().to_string().starts_with("OTEL_TRACES_SAMPLER_ARG=\"1.5\""));
-    }
-
-    #[test]
-    fn ports() {
-        assert_eq!(port_of("http://localhost:4317"), Some(4317));
-        assert_eq!(port_of("http://[::1]:4317/x"), Some(4317));
-        assert_eq!(port_of("https://api.honeycomb.io"), Some(443));
-        assert_eq!(port_of("http://[::1]"), Some(80));
     }
 }

@@ -71,26 +71,14 @@ impl Endpoint {
     /// The provider and server of a base URL: `api.openai.com` is `openai`, Azure's hosts
     /// are `azure.ai.openai`, anything else is an OpenAI-compatible server: `openai`.
     fn of(base: &str) -> Endpoint {
-        let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-        let (host, port) = match authority.rsplit_once(':') {
-            // An IPv6 literal without a port (`[::1]`) has colons but no port.
-            Some((host, port)) if !port.contains(']') => (host, port.parse().ok()),
-            _ => (authority, None),
-        };
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-        let port = port.or(match scheme {
-            "http" => Some(80),
-            "https" => Some(443),
-            _ => None,
-        });
+        let (address, port) = crate::address::host_and_port(base);
+        let host = address.as_deref().unwrap_or_default();
         let provider = if host.ends_with(".openai.azure.com") || host.ends_with(".services.ai.azure.com") {
             "azure.ai.openai"
         } else {
             "openai"
         };
-        Endpoint { provider: Cow::Borrowed(provider), address: (!host.is_empty()).then_some(host), port }
+        Endpoint { provider: Cow::Borrowed(provider), address, port }
     }
 }
 

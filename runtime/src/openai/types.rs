@@ -299,15 +299,10 @@ fn user_part(part: &ChatCompletionRequestUserMessageContentPart) -> Part<'_> {
     }
 }
 
-/// A tool call's arguments as JSON: the object the model wrote, or its text if it is not JSON.
-fn arguments(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::from(text))
-}
-
 fn tool_call_part<'a>(call: &ChatCompletionMessageToolCalls) -> Part<'a> {
     match call {
         ChatCompletionMessageToolCalls::Function(call) => {
-            Part::tool_call(Some(&call.id), &call.function.name, arguments(&call.function.arguments))
+            Part::tool_call_written(Some(&call.id), &call.function.name, &call.function.arguments)
         }
         ChatCompletionMessageToolCalls::Custom(call) => {
             Part::tool_call(Some(&call.id), &call.custom_tool.name, Value::from(call.custom_tool.input.as_str()))
@@ -447,11 +442,5 @@ mod tests {
         assert_eq!(data_url("https://example.com/a.png"), None);
         assert_eq!(modality_of("audio/wav"), Modality::Audio);
         assert_eq!(modality_of("application/pdf"), Modality::Document);
-    }
-
-    #[test]
-    fn tool_call_arguments_stay_json_or_text() {
-        assert_eq!(arguments(r#"{"city":"Paris"}"#), serde_json::json!({"city": "Paris"}));
-        assert_eq!(arguments("not json"), Value::from("not json"));
     }
 }
