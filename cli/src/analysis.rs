@@ -142,12 +142,12 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         out.insert(
             "status".into(),
             json!(match span.status {
-                1 => "ok",
-                2 => "error",
+                SpanRow::STATUS_OK => "ok",
+                SpanRow::STATUS_ERROR => "error",
                 _ => "unset",
             }),
         );
-        if span.status == 2 {
+        if span.failed() {
             out.insert(
                 "error".into(),
                 json!({"type": text(span, attr::ERROR_TYPE).unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
@@ -311,7 +311,7 @@ pub fn errors(spans: &[SpanRow], limit: usize) -> Value {
         services: std::collections::BTreeSet<String>,
     }
     let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
-    for span in spans.iter().filter(|s| s.status == 2) {
+    for span in spans.iter().filter(|s| s.failed()) {
         let key = (text(span, attr::ERROR_TYPE).unwrap_or("error").to_owned(), span.name.clone());
         let group = groups.entry(key).or_default();
         group.count += 1;
@@ -398,7 +398,7 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
         let Some(key) = key else { continue };
         let row = rows.entry(key.to_owned()).or_default();
         row.calls += 1;
-        row.errors += u64::from(span.status == 2);
+        row.errors += u64::from(span.failed());
         let (input, output, cost) = if is_container(span) {
             // Our totals; other instrumentations may put the usage on the agent span itself.
             let cost = |key: &str| span.attributes.get(key).and_then(Value::as_f64);
@@ -454,7 +454,7 @@ pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -
             let entry = by_name.entry(span.name.clone()).or_default();
             entry.0 += 1;
             entry.1 += span.end_ns - span.start_ns;
-            entry.2 += i64::from(span.status == 2);
+            entry.2 += i64::from(span.failed());
         }
         by_name
     };
@@ -640,7 +640,7 @@ mod tests {
         };
         let before = vec![span(1, None), span(2, Some(1)), span(3, Some(1))];
         let mut failed = span(4, Some(1));
-        failed.status = 2;
+        failed.status = SpanRow::STATUS_ERROR;
         let after = vec![span(1, None), span(2, Some(1)), failed];
         let compared = compare((&summary(10, 0), &before), (&summary(25, 1), &after));
         assert_eq!(compared["steps_gone"], json!([{"step": "step 3", "count": 1, "duration_ms": 40.0, "errors": 0}]));

@@ -7,6 +7,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 use opentelemetry_proto::tonic::metrics::v1::{metric, number_data_point};
 use opentelemetry_proto::tonic::resource::v1::Resource;
+use opentelemetry_proto::tonic::trace::v1::status::StatusCode;
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -25,7 +26,7 @@ pub struct SpanRow {
     pub kind: i32,
     pub start_ns: i64,
     pub end_ns: i64,
-    /// 0 unset, 1 ok, 2 error.
+    /// OTLP's status code: [`SpanRow::STATUS_OK`], [`SpanRow::STATUS_ERROR`], else unset.
     pub status: i32,
     pub status_message: String,
     pub service: String,
@@ -37,6 +38,18 @@ pub struct SpanRow {
     pub links: Vec<Value>,
     /// The resource's attributes as a JSON object, written once for all its spans.
     pub resource: Arc<str>,
+}
+
+impl SpanRow {
+    /// The status of a span that succeeded, as OTLP codes it.
+    pub const STATUS_OK: i32 = StatusCode::Ok as i32;
+    /// The status of a span that failed, as OTLP codes it.
+    pub const STATUS_ERROR: i32 = StatusCode::Error as i32;
+
+    /// Whether the span failed.
+    pub fn failed(&self) -> bool {
+        self.status == SpanRow::STATUS_ERROR
+    }
 }
 
 /// A log record: for GenAI code, an event of the conventions.

@@ -160,8 +160,8 @@ pub fn span_data(row: &SpanRow, content: bool) -> SpanData {
         events,
         links: SpanLinks::default(),
         status: match row.status {
-            1 => Status::Ok,
-            2 => Status::error(row.status_message.clone()),
+            SpanRow::STATUS_OK => Status::Ok,
+            SpanRow::STATUS_ERROR => Status::error(row.status_message.clone()),
             _ => Status::Unset,
         },
         instrumentation_scope: InstrumentationScope::builder(row.scope.clone()).build(),

@@ -270,7 +270,7 @@ impl Reader {
             conditions.push(format!("service = ?{}", values.len()));
         }
         if filter.errors_only {
-            conditions.push("status = 2".to_owned());
+            conditions.push(format!("status = {}", SpanRow::STATUS_ERROR));
         }
         let sql = format!("SELECT {SPAN_COLUMNS} FROM spans WHERE {} ORDER BY start_ns", conditions.join(" AND "));
         let mut statement = self.connection.prepare(&sql)?;

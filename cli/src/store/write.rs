@@ -15,7 +15,7 @@ use rusqlite::{Connection, ErrorCode, params};
 use serde_json::Value;
 
 use super::{CONTAINER_OPERATIONS, StoreError, open_for_writing};
-use crate::otlp::Rows;
+use crate::otlp::{Rows, SpanRow};
 
 /// How the writer keeps the store.
 #[derive(Debug, Clone)]
@@ -363,6 +363,7 @@ fn classify(error: &rusqlite::Error, max_size: u64) -> StoreError {
 /// and workflows carry totals of their children, which are not counted again).
 static SUMMARY: LazyLock<String> = LazyLock::new(|| {
     let containers = format!("('{}')", CONTAINER_OPERATIONS.join("', '"));
+    let error = SpanRow::STATUS_ERROR;
     // TOTAL, not SUM: a sum past i64 saturates instead of failing the commit.
     format!(
         "INSERT OR REPLACE INTO traces (trace_id, service, root_name, root_span_id, complete, start_ns, end_ns,
@@ -373,7 +374,7 @@ static SUMMARY: LazyLock<String> = LazyLock::new(|| {
                  CAST(TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE input_tokens END) AS INTEGER) AS input_tokens,
                  CAST(TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE output_tokens END) AS INTEGER) AS output_tokens,
                  TOTAL(CASE WHEN operation IN {containers} THEN 0 ELSE cost END) AS cost,
-                 COUNT(CASE WHEN status = 2 THEN 1 END) AS errors
+                 COUNT(CASE WHEN status = {error} THEN 1 END) AS errors
                FROM spans WHERE trace_id = ?1) AS a,
               (SELECT service, name, span_id, parent_id, remote_parent FROM spans WHERE trace_id = ?1
                ORDER BY parent_id <> '' AND NOT remote_parent, start_ns LIMIT 1) AS r"
