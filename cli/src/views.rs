@@ -59,13 +59,7 @@ pub fn time(ns: i64) -> String {
 
 /// `850µs`, `61.7ms`, `2.31s`, `4m05s`.
 pub fn duration(ns: i64) -> String {
-    let micros = ns.max(0) / 1_000;
-    match micros {
-        0..1_000 => format!("{micros}µs"),
-        1_000..1_000_000 => format!("{:.1}ms", micros as f64 / 1_000.0),
-        1_000_000..60_000_000 => format!("{:.2}s", micros as f64 / 1_000_000.0),
-        _ => format!("{}m{:02}s", micros / 60_000_000, micros / 1_000_000 % 60),
-    }
+    otel_genai::Elapsed(Duration::from_nanos(ns.max(0).unsigned_abs())).to_string()
 }
 
 /// The traces as a table, newest first.

@@ -340,7 +340,7 @@ pub use signals::events::{set_events_on_spans, set_logger_provider};
 pub use signals::metrics::set_meter_provider;
 pub use signals::pricing::{BUILTIN_PRICES_DATE, Price, Pricing, PricingError, set_pricing};
 pub use span::tracer::{REFRESH_EVERY, scope, set_tracer_provider};
-pub use tree::{SpanNode, SpanTree};
+pub use tree::{Elapsed, SpanNode, SpanTree};
 pub use typed_values::{BoolAttribute, DoubleAttribute, IntAttribute, JsonAttribute, StrArrayAttribute, StrAttribute};
 pub use usage::TokenUsage;
 

@@ -257,7 +257,7 @@ impl<'a> SpanNode<'a> {
 
     /// One line: name, duration, and what matters at a glance.
     fn write_line(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}  {}", self.name(), DisplayDuration(self.duration()))?;
+        write!(f, "{}  {}", self.name(), Elapsed(self.duration()))?;
         if let Some(provider) = self.str_attr(attr::GEN_AI_PROVIDER_NAME) {
             write!(f, "  {provider}")?;
         }
@@ -388,17 +388,26 @@ impl fmt::Display for SpanTree {
     }
 }
 
-struct DisplayDuration(Duration);
+/// A duration as span trees print it: `850µs`, `22.1ms`, `3.25s`, `2m05s`.
+///
+/// ```
+/// use std::time::Duration;
+/// use otel_genai::Elapsed;
+///
+/// assert_eq!(Elapsed(Duration::from_micros(22_149)).to_string(), "22.1ms");
+/// assert_eq!(Elapsed(Duration::from_secs(125)).to_string(), "2m05s");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Elapsed(pub Duration);
 
-impl fmt::Display for DisplayDuration {
+impl fmt::Display for Elapsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let micros = self.0.as_micros();
-        if micros < 1_000 {
-            write!(f, "{micros}µs")
-        } else if micros < 1_000_000 {
-            write!(f, "{:.1}ms", micros as f64 / 1_000.0)
-        } else {
-            write!(f, "{:.2}s", micros as f64 / 1_000_000.0)
+        match micros {
+            0..1_000 => write!(f, "{micros}µs"),
+            1_000..1_000_000 => write!(f, "{:.1}ms", micros as f64 / 1_000.0),
+            1_000_000..60_000_000 => write!(f, "{:.2}s", micros as f64 / 1_000_000.0),
+            _ => write!(f, "{}m{:02}s", micros / 60_000_000, micros / 1_000_000 % 60),
         }
     }
 }
