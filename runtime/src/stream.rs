@@ -505,19 +505,9 @@ fn records(guard: &SpanGuard) -> bool {
 
 /// Hands what the chunks said to the span (attributes) and to its metrics and cost (usage).
 fn report(guard: &mut SpanGuard, summary: StreamSummary) {
-    let cost = guard.record_stream_usage(summary.tokens, summary.response_model.as_deref());
-    let captured = summary.captures_content();
-    let mut attributes = summary.into_attributes();
-    attributes.extend(cost);
-    // As for a returned response: the details event (kept in the `EVENT_*` modes) takes
-    // everything, the span takes content only in the `SPAN_*` modes.
-    guard.add_details(&attributes);
-    if guard.is_recording() {
-        if captured && !guard.content_on_span() {
-            attributes.retain(|kv| kv.key.as_str() != attr::GEN_AI_OUTPUT_MESSAGES);
-        }
-        guard.set_attributes(attributes);
-    }
+    let content = summary.captures_content();
+    guard.observe_stream(summary.tokens, summary.response_model.as_deref());
+    guard.report_response(summary.into_attributes(), content);
 }
 
 impl<S, O> std::fmt::Debug for InStream<S, O> {

@@ -58,7 +58,10 @@ impl SpanTree {
         }
         for index in 0..spans.len() {
             if !reached[index] {
-                children.iter_mut().for_each(|kids| kids.retain(|&kid| kid != index));
+                // Unreached, so it has a parent: the span that lists it as a child.
+                if let Some(&parent) = by_id.get(&(spans[index].span_context.trace_id(), spans[index].parent_span_id)) {
+                    children[parent].retain(|&kid| kid != index);
+                }
                 roots.push(index);
                 mark(index, &mut reached, &children);
             }

@@ -118,14 +118,12 @@ async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
     println!("shutdown took {took:?}\n{}", diagnostics.lines().join("\n"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
-    let _one = GLOBAL.lock().await;
-    let receiver = Receiver::start().await;
+/// Exports traces over HTTP to `endpoint`, which refuses them: two batches (3 spans, then
+/// 2), each refused, said and dropped, nothing held, no outage.
+async fn refused_twice(endpoint: String) {
     let diagnostics = Written::default();
-    // The receiver answers 404 on this path: a refusal, not an outage.
     let config = Config::default()
-        .signal_endpoint(Signal::Traces, format!("{}/v1/nowhere", receiver.endpoint()))
+        .signal_endpoint(Signal::Traces, endpoint)
         .protocol(Protocol::HttpProtobuf)
         .exporters(Signal::Metrics, [])
         .exporters(Signal::Logs, []);
@@ -137,8 +135,16 @@ async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
     let status = traces(&telemetry.export_status());
     assert_eq!((status.delivered, status.held, status.dropped, status.outages), (0, 0, 5, 0), "{status:?}");
     assert_eq!(diagnostics.count("refused"), 2, "{:?}", diagnostics.lines());
-    assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
     tokio::task::block_in_place(|| telemetry.shutdown());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
+    let _one = GLOBAL.lock().await;
+    let receiver = Receiver::start().await;
+    // The receiver answers 404 on this path: a refusal, not an outage.
+    refused_twice(format!("{}/v1/nowhere", receiver.endpoint())).await;
+    assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
 }
 
 /// Answers every request with `200 OK` and a body of `size` bytes; counts the requests.
@@ -180,20 +186,6 @@ async fn a_reply_too_large_to_read_is_a_refusal_not_an_outage() {
     let _one = GLOBAL.lock().await;
     // More than the 4 MiB an OTLP reply may have.
     let (address, requests) = answering_with(5 * 1024 * 1024);
-    let diagnostics = Written::default();
-    let config = Config::default()
-        .signal_endpoint(Signal::Traces, format!("http://{address}/v1/traces"))
-        .protocol(Protocol::HttpProtobuf)
-        .exporters(Signal::Metrics, [])
-        .exporters(Signal::Logs, []);
-    let telemetry = otel_genai::init_with_diagnostics(config, diagnostics.clone()).unwrap();
-    calls(3).await;
-    tokio::task::block_in_place(|| telemetry.flush());
-    calls(2).await;
-    tokio::task::block_in_place(|| telemetry.flush());
-    let status = traces(&telemetry.export_status());
-    assert_eq!((status.delivered, status.held, status.dropped, status.outages), (0, 0, 5, 0), "{status:?}");
-    assert_eq!(diagnostics.count("refused"), 2, "{:?}", diagnostics.lines());
+    refused_twice(format!("http://{address}/v1/traces")).await;
     assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2, "each batch sent once");
-    tokio::task::block_in_place(|| telemetry.shutdown());
 }

@@ -53,7 +53,8 @@ struct Piece(&'static str);
 
 impl otel_genai::GenAiChunk for Piece {
     fn record_chunk(&self, summary: &mut otel_genai::StreamSummary) {
-        summary.append_text(0, self.0).finish_reason(0, "stop");
+        summary.append_text(0, self.0).finish_reason(0, "stop").add_tokens(otel_genai::TokenCount::Output, 1);
+        summary.set_tokens(otel_genai::TokenCount::Input, 10);
     }
 }
 
@@ -213,6 +214,11 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     assert!(tree.root().attr("gen_ai.output.messages").is_none());
     let events = capture.events();
     let [details] = &events[..] else { panic!("{events:?}") };
+    // The stream's cost goes to its span and, once, to its details event.
+    let Some(&Value::F64(cost)) = tree.root().attr("gen_ai.usage.cost") else { panic!("a priced stream has a cost") };
+    let costs: Vec<_> = details.attributes.iter().filter(|(key, _)| key.as_str() == "gen_ai.usage.cost").collect();
+    assert_eq!(costs.len(), 1, "{costs:?}");
+    assert_eq!(costs[0].1, opentelemetry::logs::AnyValue::Double(cost));
     let output: serde_json::Value = serde_json::from_str(details.str_attr("gen_ai.output.messages").unwrap()).unwrap();
     assert_valid("output-messages", &output);
     assert_eq!(
@@ -316,5 +322,4 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
         "the streamed answer's event was not redacted: {recorded:#?}"
     );
     set_capture_mode(CaptureMode::NoContent);
-    let _ = Value::Bool(true);
 }

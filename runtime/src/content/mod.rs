@@ -81,6 +81,7 @@ impl CaptureMode {
     }
 }
 
+/// No mode set in code: the environment decides.
 const UNKNOWN: u8 = 0;
 
 static MODE: AtomicU8 = AtomicU8::new(UNKNOWN);
@@ -102,13 +103,7 @@ pub fn set_capture_mode(mode: CaptureMode) {
 /// Where message content is recorded: what [`set_capture_mode`] set, else what
 /// [`CAPTURE_ENV`] says (read once), else nowhere.
 pub fn capture_mode() -> CaptureMode {
-    if let Some(mode) = CaptureMode::from_code(MODE.load(Ordering::Relaxed)) {
-        return mode;
-    }
-    let mode = mode_from_env();
-    // A concurrent explicit setting wins over the environment.
-    let _ = MODE.compare_exchange(UNKNOWN, mode.code(), Ordering::Relaxed, Ordering::Relaxed);
-    CaptureMode::from_code(MODE.load(Ordering::Relaxed)).unwrap_or(mode)
+    CaptureMode::from_code(MODE.load(Ordering::Relaxed)).unwrap_or_else(mode_from_env)
 }
 
 /// What [`CAPTURE_ENV`] says, read once: a value that is not a mode is said once and
@@ -172,6 +167,12 @@ pub enum ContentKind {
     ToolResult,
     /// Any other content attribute.
     Other,
+}
+
+/// Whether `key` is a content attribute of the conventions (prompts, completions, tool
+/// arguments and results): recorded only where the capture mode allows.
+pub(crate) fn is_content(key: &str) -> bool {
+    crate::conventions::attribute(key).is_some_and(|def| def.content)
 }
 
 fn redactor() -> Option<Redactor> {

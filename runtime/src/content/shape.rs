@@ -46,8 +46,23 @@ const SECRET_PARTS: [&str; 9] =
 /// Whether `key` names a secret: `api_key`, `clientSecret`, `aws_secret_access_key`,
 /// `accessToken`, `Authorization`... but not `max_tokens`.
 fn secret_looking(key: &str) -> bool {
-    let key: String = key.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
-    key == "auth" || key.ends_with("token") || SECRET_PARTS.iter().any(|part| key.contains(part))
+    // Folded on the stack: every key of every captured value is looked at.
+    let folded = key.bytes().filter(|byte| !matches!(byte, b'_' | b'-')).map(|byte| byte.to_ascii_lowercase());
+    let mut short = [0_u8; 64];
+    let long: Vec<u8>;
+    let key: &[u8] = if key.len() <= short.len() {
+        let mut len = 0;
+        for (slot, byte) in short.iter_mut().zip(folded) {
+            *slot = byte;
+            len += 1;
+        }
+        &short[..len]
+    } else {
+        long = folded.collect();
+        &long
+    };
+    let contains = |part: &str| key.windows(part.len()).any(|window| window == part.as_bytes());
+    key == b"auth" || key.ends_with(b"token") || SECRET_PARTS.iter().any(|part| contains(part))
 }
 
 /// Replaces the values of secret-looking keys, anywhere in `value`, with [`REDACTED`].
@@ -191,7 +206,18 @@ mod tests {
             "items": [{"db_password": "hunter2"}, {"accessToken": "t", "clientSecret": "s", "aws_secret_access_key": "k"}],
             "usage": {"input_tokens": 3, "token_count": 4}
         });
+        // Keys longer than the folding buffer, secret or not.
+        let long_secret = format!("{}api_key", "x_".repeat(40));
+        let long_plain = format!("{}count", "x_".repeat(40));
+        value["client"][long_secret.as_str()] = json!("sk-2");
+        value["client"][long_plain.as_str()] = json!(7);
+        value["client"]["auth"] = json!("basic");
         mask_secrets(&mut value);
+        assert_eq!(value["client"][long_secret.as_str()], REDACTED);
+        assert_eq!(value["client"][long_plain.as_str()], 7);
+        assert_eq!(value["client"]["auth"], REDACTED);
+        let client = value["client"].as_object_mut().unwrap();
+        client.retain(|key, _| key.len() < 60 && key != "auth");
         assert_eq!(
             value,
             json!({

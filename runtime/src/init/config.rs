@@ -510,7 +510,6 @@ impl Config {
     }
 }
 
-/// The port of a URL, explicit or implied by its scheme.
 /// `{prefix}CERTIFICATE`, `{prefix}CLIENT_CERTIFICATE` and `{prefix}CLIENT_KEY`; the files
 /// are read, and checked, when the exporter is built.
 fn tls_files(var: &impl Fn(&str) -> Option<String>, prefix: &str) -> TlsFiles {

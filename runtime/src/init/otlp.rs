@@ -26,7 +26,7 @@ use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter, LogProcessor, SdkLogRecord};
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
-use opentelemetry_sdk::metrics::{PeriodicReader, Temporality as SdkTemporality};
+use opentelemetry_sdk::metrics::{PeriodicReader, Temporality};
 use opentelemetry_sdk::trace::{BatchSpanProcessor, Span, SpanData, SpanExporter, SpanProcessor};
 
 use super::InitError;
@@ -129,13 +129,14 @@ impl Pipeline {
                     pipeline.spans = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
                 Signal::Metrics => {
-                    let temporality = config.temporality;
                     let builder = opentelemetry_otlp::MetricExporter::builder();
                     let exporter = match target.protocol {
                         Protocol::Grpc => over_grpc(builder.with_tonic(), target, &headers, grpc_tls.clone())
-                            .with_temporality(temporality)
+                            .with_temporality(config.temporality)
                             .build(),
-                        _ => over_http(builder.with_http(), target, client()).with_temporality(temporality).build(),
+                        _ => over_http(builder.with_http(), target, client())
+                            .with_temporality(config.temporality)
+                            .build(),
                     };
                     pipeline.metrics = Some(Reporting::new(exporter.map_err(build_error)?, health.clone()));
                 }
@@ -667,7 +668,7 @@ impl<E: PushMetricExporter> PushMetricExporter for Reporting<E, ()> {
         self.inner.shutdown_with_timeout(timeout)
     }
 
-    fn temporality(&self) -> SdkTemporality {
+    fn temporality(&self) -> Temporality {
         self.inner.temporality()
     }
 }

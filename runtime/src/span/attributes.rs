@@ -112,7 +112,7 @@ impl Attributes {
     /// Removes the content attributes (prompts, completions, tool arguments and results):
     /// collected for an event, they stay off the span.
     pub(crate) fn remove_content(&mut self) {
-        self.list.retain(|kv| !crate::conventions::attribute(kv.key.as_str()).is_some_and(|def| def.content));
+        self.list.retain(|kv| !crate::content::is_content(kv.key.as_str()));
     }
 
     /// Sets `kv` unless its key is already set: for defaults that what the call itself

@@ -103,8 +103,6 @@ struct MetricNames {
     lengths: u64,
     /// Bit `i` set when `names[i]` is also an attribute of the cost metric.
     cost: u64,
-    /// Whether the cost metric carries the response model.
-    response_model_costs: bool,
 }
 
 fn metric_attributes(operation: Operation) -> &'static MetricNames {
@@ -119,8 +117,7 @@ fn metric_attributes(operation: Operation) -> &'static MetricNames {
                 .enumerate()
                 .filter(|(_, name)| cost_attributes().contains(name))
                 .fold(0_u64, |bits, (index, _)| bits | 1 << (index % 64));
-            let response_model_costs = cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL);
-            MetricNames { names, lengths, cost, response_model_costs }
+            MetricNames { names, lengths, cost }
         };
         [
             of(metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
@@ -138,6 +135,12 @@ fn metric_attributes(operation: Operation) -> &'static MetricNames {
 }
 
 /// The attribute names of the cost metric.
+/// Whether the cost metric carries the response model.
+fn response_model_costs() -> bool {
+    static COSTS: OnceLock<bool> = OnceLock::new();
+    *COSTS.get_or_init(|| cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL))
+}
+
 fn cost_attributes() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -169,7 +172,8 @@ impl Call {
         // it records the front of the list.
         let mut cost_len = 0;
         let attrs = match (&instruments, site) {
-            // A model call's metric attributes change with its response: never a call site's.
+            // A model call's metric attributes change with its response: never a call site's
+            // (the macros give it none).
             (Some(_), Some(site)) if !model_call => Cow::Borrowed(site.metric_attributes()),
             (Some(_), _) => {
                 let wanted = metric_attributes(operation);
@@ -369,7 +373,7 @@ impl Call {
                 if let Some(response_model) = model.response_model.take() {
                     let kv = KeyValue::new(attr::GEN_AI_RESPONSE_MODEL, response_model);
                     let cost_len = self.cost_len;
-                    if metric_attributes(self.operation).response_model_costs {
+                    if response_model_costs() {
                         // Among the cost metric's attributes, at the front.
                         self.metric_attrs_mut().insert(cost_len, kv);
                         self.cost_len += 1;

@@ -197,13 +197,6 @@ impl SpanGuard {
         self.recording && !self.ended
     }
 
-    /// Sets attributes on the span, if it is recorded.
-    pub(crate) fn set_attributes(&mut self, attributes: Vec<KeyValue>) {
-        if let Some(span) = self.recording().filter(|_| !self.ended) {
-            span.set_attributes(attributes);
-        }
-    }
-
     /// Records the attributes of the value the function returned.
     pub fn record_response<R: GenAiResponse + ?Sized>(&mut self, response: &R) {
         if !self.recording && self.call.is_none() {
@@ -212,20 +205,38 @@ impl SpanGuard {
         // Room for the usual response attributes: id, model, finish reasons, usage.
         let mut attrs = Attributes::with_capacity(8, self.captures_content());
         response.record(&mut attrs);
-        let mut cost = None;
         if let Some(call) = &mut self.call {
             call.observe_response(&attrs);
+        }
+        let content = attrs.capture_content();
+        self.report_response(attrs.into_vec(), content);
+    }
+
+    /// Records what a stream's chunks said about usage and the response model, for the
+    /// call's metrics and cost; its attributes then go through [`SpanGuard::report_response`].
+    pub(crate) fn observe_stream(&mut self, usage: Usage, response_model: Option<&str>) {
+        if let Some(call) = &mut self.call {
+            call.observe_stream(usage, response_model);
+        }
+    }
+
+    /// Where a response's attributes go, returned or streamed, once the call has observed
+    /// them: all of them to the details event (kept in the `EVENT_*` modes), and to the span
+    /// with the call's cost, content only in the `SPAN_*` modes (`content`: they may hold
+    /// some).
+    pub(crate) fn report_response(&mut self, mut attrs: Vec<KeyValue>, content: bool) {
+        let mut cost = None;
+        if let Some(call) = &mut self.call {
             call.add_details(attrs.iter());
             // With the response's attributes: one write to the span, not two.
             cost = call.report_cost();
         }
         if let Some(span) = self.recording() {
-            if attrs.capture_content() && !self.content_on_span {
-                attrs.remove_content();
+            if content && !self.content_on_span {
+                attrs.retain(|kv| !content::is_content(kv.key.as_str()));
             }
-            let mut list = attrs.into_vec();
-            list.extend(cost);
-            span.set_attributes(list);
+            attrs.extend(cost);
+            span.set_attributes(attrs);
         }
     }
 
@@ -242,11 +253,6 @@ impl SpanGuard {
         self.content_on_span || self.call.as_ref().is_some_and(Call::keeps_details)
     }
 
-    /// Whether content goes on the span (else only to the details event).
-    pub(crate) fn content_on_span(&self) -> bool {
-        self.content_on_span
-    }
-
     /// Records a tool's result (when it serialised).
     pub fn record_tool_result(&mut self, result: Option<serde_json::Value>) {
         if let (Some(result), Some(span)) = (result, self.recording()) {
@@ -255,24 +261,9 @@ impl SpanGuard {
         }
     }
 
-    /// Records what a stream's chunks said about usage and the response model; the cost,
-    /// to go on the span with the stream's other attributes.
-    pub(crate) fn record_stream_usage(&mut self, usage: Usage, response_model: Option<&str>) -> Option<KeyValue> {
-        let call = self.call.as_mut()?;
-        call.observe_stream(usage, response_model);
-        call.report_cost()
-    }
-
     /// Whether the call's usage, cost or metrics are recorded.
     pub(crate) fn has_call(&self) -> bool {
         self.call.is_some()
-    }
-
-    /// Adds a stream's response attributes to the details event, if one is kept.
-    pub(crate) fn add_details(&mut self, attributes: &[KeyValue]) {
-        if let Some(call) = &mut self.call {
-            call.add_details(attributes);
-        }
     }
 
     /// The metrics state of the call, when metrics are recorded.
@@ -341,7 +332,7 @@ impl SpanGuard {
             return;
         }
         self.ended = true;
-        if self.call.is_some() || self.own_run || self.run.is_some() {
+        if self.call.is_some() || self.run.is_some() {
             self.finish_call();
         }
         if self.owns_span

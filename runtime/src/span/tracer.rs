@@ -187,24 +187,30 @@ pub(crate) type GlobalSources = (Option<(Rc<BoxedTracer>, bool)>, Option<Arc<Ins
 pub(crate) fn global_sources() -> GlobalSources {
     KEPT.try_with(|kept| {
         let mut kept = kept.borrow_mut();
-        let generation = GENERATION.load(Ordering::Acquire);
-        let fresh = kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0;
-        if fresh {
-            kept.tracer = Some(Rc::new(fetch()));
-            kept.generation = generation;
-            kept.spans_left = REFRESH_EVERY;
-            kept.records = true;
-        }
-        kept.spans_left -= 1;
-        let tracer = if kept.records { kept.tracer.clone().map(|tracer| (tracer, fresh)) } else { None };
-        (tracer, kept.meter.get())
+        (kept_tracer(&mut kept), kept.meter.get())
     })
     // During thread teardown the kept tracer is gone: fetch one for this span.
     .unwrap_or_else(|_| (Some((Rc::new(fetch()), false)), None))
 }
 
+/// The kept tracer for one more span, fetched again when the provider changed or after
+/// [`REFRESH_EVERY`] spans.
+#[inline]
+fn kept_tracer(kept: &mut Kept) -> Option<(Rc<BoxedTracer>, bool)> {
+    let generation = GENERATION.load(Ordering::Acquire);
+    let fresh = kept.tracer.is_none() || kept.generation != generation || kept.spans_left == 0;
+    if fresh {
+        kept.tracer = Some(Rc::new(fetch()));
+        kept.generation = generation;
+        kept.spans_left = REFRESH_EVERY;
+        kept.records = true;
+    }
+    kept.spans_left -= 1;
+    if kept.records { kept.tracer.clone().map(|tracer| (tracer, fresh)) } else { None }
+}
+
 /// This thread's kept tracer, and whether it was fetched just now.
 #[inline]
 fn global_tracer() -> Option<(Rc<BoxedTracer>, bool)> {
-    global_sources().0
+    KEPT.try_with(|kept| kept_tracer(&mut kept.borrow_mut())).unwrap_or_else(|_| Some((Rc::new(fetch()), false)))
 }
