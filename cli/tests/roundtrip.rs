@@ -144,7 +144,8 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
     let (_, with, _) = run(&db, &["show", &http_trace, "--attributes", "--content"]);
     assert!(with.contains("gen_ai.input.messages = "), "{with}");
     assert!(
-        with.contains("Plan the research: token cost of agents") || with.contains("Plan the research: how to trace")
+        with.contains("Plan the research: token cost of agents") || with.contains("Plan the research: how to trace"),
+        "{with}"
     );
     let (ok, _, stderr) = run(&db, &["show", "0123456789abcdef"]);
     assert!(!ok);

@@ -105,6 +105,10 @@ async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
     calls(10_000).await;
     let status = traces(&telemetry.export_status());
     assert_eq!((status.produced, status.delivered), (10_000, 0), "{status:?}");
+    // Once the exports have timed out, what is kept for the collector stays within its bound.
+    tokio::task::block_in_place(|| telemetry.flush());
+    let status = traces(&telemetry.export_status());
+    assert!(status.held > 0 && status.held <= 2048, "{status:?}");
 
     let started = Instant::now();
     tokio::task::block_in_place(|| telemetry.shutdown());
@@ -119,8 +123,8 @@ async fn a_hanging_collector_blocks_neither_calls_nor_shutdown() {
 }
 
 /// Exports traces over HTTP to `endpoint`, which refuses them: two batches (3 spans, then
-/// 2), each refused, said and dropped, nothing held, no outage.
-async fn refused_twice(endpoint: String) {
+/// 2), each refused, said and dropped, nothing held, no outage. Returns what was said.
+async fn refused_twice(endpoint: String) -> Written {
     let diagnostics = Written::default();
     let config = Config::default()
         .signal_endpoint(Signal::Traces, endpoint)
@@ -134,8 +138,14 @@ async fn refused_twice(endpoint: String) {
     tokio::task::block_in_place(|| telemetry.flush());
     let status = traces(&telemetry.export_status());
     assert_eq!((status.delivered, status.held, status.dropped, status.outages), (0, 0, 5, 0), "{status:?}");
-    assert_eq!(diagnostics.count("refused"), 2, "{:?}", diagnostics.lines());
+    assert_eq!(diagnostics.count(" refused "), 2, "{:?}", diagnostics.lines());
     tokio::task::block_in_place(|| telemetry.shutdown());
+    let last = diagnostics.lines().pop().unwrap();
+    assert!(
+        last.contains("5 of 5 spans could not be delivered") && last.contains("(refused by the collector;"),
+        "{last}"
+    );
+    diagnostics
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,7 +153,8 @@ async fn a_collector_that_refuses_the_data_is_not_sent_it_again() {
     let _one = GLOBAL.lock().await;
     let receiver = Receiver::start().await;
     // The receiver answers 404 on this path: a refusal, not an outage.
-    refused_twice(format!("{}/v1/nowhere", receiver.endpoint())).await;
+    let said = refused_twice(format!("{}/v1/nowhere", receiver.endpoint())).await;
+    assert_eq!(said.count("status code: 404"), 3, "two refusals and the summary: {:?}", said.lines());
     assert_eq!(receiver.received().requests.len(), 2, "each batch sent once");
 }
 
@@ -186,6 +197,7 @@ async fn a_reply_too_large_to_read_is_a_refusal_not_an_outage() {
     let _one = GLOBAL.lock().await;
     // More than the 4 MiB an OTLP reply may have.
     let (address, requests) = answering_with(5 * 1024 * 1024);
-    refused_twice(format!("http://{address}/v1/traces")).await;
+    let said = refused_twice(format!("http://{address}/v1/traces")).await;
+    assert_eq!(said.count("exceeded maximum allowed 4 MiB"), 3, "refused for its size: {:?}", said.lines());
     assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2, "each batch sent once");
 }

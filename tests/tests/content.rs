@@ -238,15 +238,32 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     assert!(!schema("input-messages").is_valid(&json!([{"role": "user"}])));
 
     // Truncated to the limit, still valid.
-    set_content_limit(300);
-    let capture = Capture::new();
     let mut long = request();
     long.messages[1].parts[0] = Part::text("é".repeat(100_000));
-    capture.in_scope(|| chat(&long));
-    let tree = capture.tree();
-    let text = tree.root().str_attr("gen_ai.input.messages").unwrap().to_owned();
-    assert!(text.len() <= 300, "{} bytes", text.len());
-    assert_valid("input-messages", &serde_json::from_str(&text).unwrap());
+    let truncated = |limit: usize| {
+        set_content_limit(limit);
+        let capture = Capture::new();
+        capture.in_scope(|| chat(&long));
+        let text = capture.tree().root().str_attr("gen_ai.input.messages").unwrap().to_owned();
+        assert!(text.len() <= limit, "{} bytes", text.len());
+        let kept: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_valid("input-messages", &kept);
+        (text, kept)
+    };
+    let (text, kept) = truncated(300);
+    // Only texts are cut: what says what a message or part is stays whole.
+    let types = ["text", "uri", "blob", "file", "tool_call", "tool_call_response"];
+    for message in kept.as_array().unwrap() {
+        assert!(["system", "user", "assistant", "tool"].contains(&message["role"].as_str().unwrap()), "{text}");
+        for part in message["parts"].as_array().unwrap() {
+            assert!(types.contains(&part["type"].as_str().unwrap()), "{text}");
+        }
+    }
+    // With room for the rest, the long text is kept, cut at a character and marked.
+    let (text, kept) = truncated(2000);
+    assert_eq!(kept.as_array().unwrap().len(), long.messages.len(), "every message kept: {text}");
+    let cut = kept[1]["parts"][0]["content"].as_str().unwrap();
+    assert!(cut.len() > 100 && cut.ends_with('…') && cut.trim_end_matches('…').chars().all(|c| c == 'é'), "{cut}");
     set_content_limit(otel_genai::content::CONTENT_LIMIT);
 
     // The redactor sees every kind of content, on spans and in events, streamed or not, and

@@ -87,6 +87,7 @@ async fn a_collector_whose_certificate_is_not_trusted_gets_nothing_and_the_cause
             .certificate(tls_file("other-ca.pem"));
         let (status, diagnostics) = export(config).await;
         assert_eq!(status.delivered, 0, "{protocol}: {status:?}");
+        assert_eq!((status.held, status.dropped, status.outages), (3, 0, 1), "{protocol}: {status:?}");
         assert_eq!(receiver.span_count(), 0);
         let failures = receiver.handshake_failures().await;
         assert!(!failures.is_empty(), "{protocol}: the receiver saw no handshake");
@@ -121,6 +122,7 @@ async fn mutual_tls_presents_the_client_certificate() {
             variables(vec![]).otlp_endpoint(receiver.endpoint()).protocol(protocol).certificate(tls_file("ca.pem"));
         let (status, diagnostics) = export(config).await;
         assert_eq!(status.delivered, 0, "{protocol}: {status:?}");
+        assert_eq!((status.held, status.dropped, status.outages), (3, 0, 1), "{protocol}: {status:?}");
         assert_eq!(receiver.span_count(), 0);
         let failures = receiver.handshake_failures().await;
         assert!(failures.iter().any(|f| f.contains("certificate")), "{protocol}: {failures:?}");

@@ -77,6 +77,7 @@ fn process_wide_problems_are_said_once_where_init_says_things() {
             other => panic!("{other}"),
         }
     }
+    assert!(capture.events().is_empty(), "no details event under an unknown capture mode");
     let text = said.text();
     println!("{text}");
     assert_eq!(

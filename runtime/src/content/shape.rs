@@ -107,7 +107,10 @@ fn captured_json_within(kind: ContentKind, mut value: Value, limit: usize) -> St
     }
     // Over: first give every text an equal share of the limit, then cut the longest by
     // what is still over, and last drop the oldest items, until it fits.
-    let share = (limit / count_strings(&value).max(1)).max(16);
+    // The share is of what the rest of the value (keys, structure, short fields) leaves.
+    let (count, length) = cuttable_strings(&value);
+    let rest = text.len().saturating_sub(length);
+    let share = (limit.saturating_sub(rest) / count.max(1)).max(16);
     cap_strings(&mut value, share);
     text = value.to_string();
     while text.len() > limit {
@@ -120,12 +123,31 @@ fn captured_json_within(kind: ContentKind, mut value: Value, limit: usize) -> St
     if text.len() <= limit { text } else { empty_like(&value).to_string() }
 }
 
-fn count_strings(value: &Value) -> usize {
+/// Keys whose text says what a message or part is (`"type": "tool_call"`, `"role"`, a tool's
+/// name): cut, the value would no longer say it, so only other texts are cut.
+const STRUCTURAL: [&str; 8] = ["type", "role", "modality", "mime_type", "finish_reason", "id", "name", "file_id"];
+
+fn structural(key: &str, field: &Value) -> bool {
+    field.is_string() && STRUCTURAL.contains(&key)
+}
+
+/// The fields of an object whose text may be cut.
+fn cuttable(fields: &mut serde_json::Map<String, Value>) -> impl Iterator<Item = &mut Value> {
+    fields.iter_mut().filter(|(key, field)| !structural(key, field)).map(|(_, field)| field)
+}
+
+/// How many texts `value` holds that may be cut, and their length in bytes.
+fn cuttable_strings(value: &Value) -> (usize, usize) {
+    let add = |(count, length): (usize, usize), (more, longer): (usize, usize)| (count + more, length + longer);
     match value {
-        Value::String(_) => 1,
-        Value::Array(items) => items.iter().map(count_strings).sum(),
-        Value::Object(fields) => fields.values().map(count_strings).sum(),
-        _ => 0,
+        Value::String(text) => (1, text.len()),
+        Value::Array(items) => items.iter().map(cuttable_strings).fold((0, 0), add),
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(key, field)| !structural(key, field))
+            .map(|(_, field)| cuttable_strings(field))
+            .fold((0, 0), add),
+        _ => (0, 0),
     }
 }
 
@@ -141,7 +163,7 @@ fn cap_strings(value: &mut Value, share: usize) {
             text.push_str(MARK);
         }
         Value::Array(items) => items.iter_mut().for_each(|item| cap_strings(item, share)),
-        Value::Object(fields) => fields.values_mut().for_each(|field| cap_strings(field, share)),
+        Value::Object(fields) => cuttable(fields).for_each(|field| cap_strings(field, share)),
         _ => {}
     }
 }
@@ -165,13 +187,18 @@ fn cut_longest_string(value: &mut Value, over: usize) -> bool {
     true
 }
 
+/// The longest text that may be cut; of equals, the first (the oldest message's).
 fn longest_string(value: &mut Value) -> Option<&mut String> {
     match value {
         Value::String(text) => Some(text),
-        Value::Array(items) => items.iter_mut().filter_map(longest_string).max_by_key(|text| text.len()),
-        Value::Object(fields) => fields.values_mut().filter_map(longest_string).max_by_key(|text| text.len()),
+        Value::Array(items) => first_longest(items.iter_mut().filter_map(longest_string)),
+        Value::Object(fields) => first_longest(cuttable(fields).filter_map(longest_string)),
         _ => None,
     }
+}
+
+fn first_longest<'a>(texts: impl Iterator<Item = &'a mut String>) -> Option<&'a mut String> {
+    texts.min_by_key(|text| std::cmp::Reverse(text.len()))
 }
 
 /// Drops the first item of the outermost array: the oldest message goes first.
@@ -252,5 +279,24 @@ mod tests {
         let content = parsed[0]["parts"][0]["content"].as_str().unwrap();
         assert!(content.ends_with('…') && content.starts_with('é'), "{content}");
         assert_eq!(parsed[0]["role"], "user");
+    }
+
+    #[test]
+    fn what_a_part_is_stays_whole_and_a_value_without_text_empties() {
+        let reply = "x".repeat(1000);
+        let message =
+            json!([{"role": "tool", "parts": [{"type": "tool_call_response", "id": "call_1", "response": reply}]}]);
+        let text = captured_json_within(ContentKind::Other, message, 100);
+        assert!(text.len() <= 100, "{} bytes", text.len());
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        let part = &parsed[0]["parts"][0];
+        assert_eq!(
+            (&parsed[0]["role"], &part["type"], &part["id"]),
+            (&json!("tool"), &json!("tool_call_response"), &json!("call_1"))
+        );
+        assert!(part["response"].as_str().unwrap().ends_with('…'), "{text}");
+        // No text to cut and no item to drop: an empty value of the same kind.
+        let numbers = json!({"n": (0..10_000).collect::<Vec<u32>>()});
+        assert_eq!(captured_json_within(ContentKind::Other, numbers, 100), "{}");
     }
 }

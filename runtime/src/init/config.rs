@@ -634,6 +634,13 @@ mod tests {
     }
 
     #[test]
+    fn a_pricing_file_is_named_by_its_variable() {
+        assert_eq!(config(&[]).unwrap().pricing_file, None);
+        let config = config(&[(PRICING_FILE_ENV, " /etc/prices.toml ")]).unwrap();
+        assert_eq!(config.pricing_file, Some(PathBuf::from("/etc/prices.toml")));
+    }
+
+    #[test]
     fn nothing_set_prints_trees_and_exports_nothing() {
         let config = config(&[]).unwrap();
         assert_eq!(config.exporters_of(Signal::Traces), [Exporter::Console]);

@@ -415,6 +415,8 @@ struct HealthState {
     failed_exports: u64,
     outages: u64,
     dropped: u64,
+    /// Of `dropped`, those the collector refused.
+    refused: u64,
     held: u64,
     last_error: Option<String>,
     /// A transport failure's cause, noted by the HTTP client.
@@ -483,6 +485,7 @@ impl Health {
         state.dropped += dropped;
         state.last_error = Some(error.clone());
         if !retryable {
+            state.refused += dropped;
             drop(state);
             self.diagnostics.say(&format!(
                 "{} refused {} {}: {error}; dropped (a collector that refuses data will refuse it again)",
@@ -536,8 +539,18 @@ impl Health {
         state.held = 0;
         state.dropped = produced.saturating_sub(state.delivered).max(state.dropped);
         if state.dropped > 0 {
+            let lost = state.dropped.saturating_sub(state.refused);
+            let why = match (state.refused, lost) {
+                (0, _) => "queue full, collector unreachable or slow".to_owned(),
+                (_, 0) => "refused by the collector".to_owned(),
+                (refused, lost) => {
+                    format!(
+                        "{refused} refused by the collector, {lost} to a full queue or an unreachable or slow collector"
+                    )
+                }
+            };
             let message = format!(
-                "{} of {produced} {} could not be delivered to {} (queue full, collector unreachable or slow; last error: {})",
+                "{} of {produced} {} could not be delivered to {} ({why}; last error: {})",
                 state.dropped,
                 self.what(),
                 self.endpoint,

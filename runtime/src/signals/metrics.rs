@@ -144,22 +144,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_instrument_has_its_definition() {
-        for name in [
-            metric_names::GEN_AI_CLIENT_OPERATION_DURATION,
-            metric_names::GEN_AI_CLIENT_TOKEN_USAGE,
-            metric_names::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
-            metric_names::GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
-            metric_names::GEN_AI_INVOKE_AGENT_DURATION,
-            metric_names::GEN_AI_INVOKE_AGENT_INFERENCE_CALLS,
-            metric_names::GEN_AI_INVOKE_AGENT_TOOL_CALLS,
-            metric_names::GEN_AI_EXECUTE_TOOL_DURATION,
-            metric_names::GEN_AI_WORKFLOW_DURATION,
-            metric_names::GEN_AI_USAGE_COST,
-            metric_names::GEN_AI_EVALUATION_SCORE,
+    fn every_instrument_has_its_unit_and_bucket_boundaries() {
+        // Written out here, not read from the table the instruments are built from.
+        const DURATION: &[f64] =
+            &[0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+        const CALLS: &[f64] = &[0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0];
+        let tokens: Vec<f64> = (0..14).map(|power| 4_f64.powi(power)).collect();
+        for (name, unit, buckets) in [
+            (metric_names::GEN_AI_CLIENT_OPERATION_DURATION, "s", DURATION),
+            (metric_names::GEN_AI_CLIENT_TOKEN_USAGE, "{token}", &tokens[..]),
+            (
+                metric_names::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+                "s",
+                &[0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0],
+            ),
+            (
+                metric_names::GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+                "s",
+                &[0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5],
+            ),
+            (metric_names::GEN_AI_INVOKE_AGENT_DURATION, "s", DURATION),
+            (metric_names::GEN_AI_INVOKE_AGENT_INFERENCE_CALLS, "{inference_call}", CALLS),
+            (metric_names::GEN_AI_INVOKE_AGENT_TOOL_CALLS, "{tool_call}", CALLS),
+            (metric_names::GEN_AI_EXECUTE_TOOL_DURATION, "s", DURATION),
+            (metric_names::GEN_AI_WORKFLOW_DURATION, "s", DURATION),
+            (metric_names::GEN_AI_USAGE_COST, "USD", &[0.00001, 0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0]),
+            (metric_names::GEN_AI_EVALUATION_SCORE, "1", &[0.0, 0.25, 0.5, 0.75, 1.0, 2.0, 3.0, 4.0, 5.0, 10.0]),
         ] {
             let def = conventions::metric(name).unwrap();
-            assert!(!def.buckets.is_empty(), "{name} has bucket boundaries");
+            assert_eq!((def.unit, def.buckets), (unit, buckets), "{name}");
         }
     }
 

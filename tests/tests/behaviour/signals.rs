@@ -203,9 +203,18 @@ async fn totals_are_exact_with_many_concurrent_children() {
     #[agent(name = "fan-out")]
     async fn fan_out() -> usize {
         let tasks: Vec<_> = (0..200).map(|_| otel_genai::spawn(chat(7))).collect();
+        // Tools on tasks and on blocking threads, at the same time as the chats.
+        let tools: Vec<_> = (0..50).map(|_| otel_genai::spawn(search("x"))).collect();
+        let blocking: Vec<_> = (0..50).map(|_| otel_genai::spawn_blocking(|| look_up("y"))).collect();
         let mut done = 0;
         for task in tasks {
             done += usize::from(task.await.unwrap().is_ok());
+        }
+        for task in tools {
+            task.await.unwrap();
+        }
+        for task in blocking {
+            task.await.unwrap().unwrap();
         }
         done
     }
@@ -214,8 +223,73 @@ async fn totals_are_exact_with_many_concurrent_children() {
     let tree = capture.tree();
     let agent = tree.find("invoke_agent fan-out").unwrap();
     assert_eq!(agent.int_attr("otel_genai.total.inference_calls"), Some(200));
+    assert_eq!(agent.int_attr("otel_genai.total.tool_calls"), Some(100));
     assert_eq!(agent.int_attr("otel_genai.total.input_tokens"), Some(1400));
     assert_eq!(agent.int_attr("otel_genai.total.output_tokens"), Some(2000));
+    let Some(&Value::F64(cost)) = agent.attr("otel_genai.total.cost") else { panic!("no total cost") };
+    let each = (7.0 * 2.5 + 10.0 * 10.0) / 1e6;
+    assert!((cost - 200.0 * each).abs() < 1e-9, "{cost}");
+    let tools = capture.histogram("gen_ai.invoke_agent.tool_calls");
+    assert_eq!(tools.iter().map(|h| h.sum).sum::<f64>(), 100.0, "{tools:?}");
+}
+
+#[agent(name = "inner")]
+async fn inner() -> Result<usize, String> {
+    chat(10).await?;
+    Ok(search("inner").await)
+}
+
+#[agent(name = "outer")]
+async fn outer() -> Result<usize, String> {
+    // Awaited in place, not spawned: still the inner agent's calls, not the outer's.
+    let found = inner().await?;
+    chat(20).await?;
+    Err(format!("gave up after {found}"))
+}
+
+#[workflow(name = "broken")]
+async fn broken() -> Result<usize, String> {
+    outer().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sub_agent_awaited_in_place_keeps_its_own_counts_and_failures_carry_their_type() {
+    let capture = Capture::new();
+    capture.scope(broken()).await.unwrap_err();
+    let sum_of = |metric: &str, agent: &str| {
+        let histograms = capture.histogram(metric);
+        let of_agent: Vec<_> = histograms.iter().filter(|h| h.str_attr("gen_ai.agent.name") == Some(agent)).collect();
+        assert_eq!(of_agent.len(), 1, "{metric} of {agent}: {histograms:?}");
+        assert_eq!(of_agent[0].bounds, [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]);
+        of_agent[0].sum
+    };
+    assert_eq!(sum_of("gen_ai.invoke_agent.inference_calls", "outer"), 1.0);
+    assert_eq!(sum_of("gen_ai.invoke_agent.inference_calls", "inner"), 1.0);
+    assert_eq!(sum_of("gen_ai.invoke_agent.tool_calls", "outer"), 0.0);
+    assert_eq!(sum_of("gen_ai.invoke_agent.tool_calls", "inner"), 1.0);
+
+    // The failed agent and workflow say why in their duration metrics; the inner agent, which
+    // succeeded, does not.
+    let agents = capture.histogram("gen_ai.invoke_agent.duration");
+    let mut seen: Vec<Vec<String>> = agents.iter().map(attrs_of).collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [vec!["error.type=alloc::string::String", "gen_ai.agent.name=outer"], vec!["gen_ai.agent.name=inner"]]
+    );
+    let workflow = capture.histogram("gen_ai.workflow.duration");
+    assert_eq!(
+        workflow.iter().map(attrs_of).collect::<Vec<_>>(),
+        [vec!["error.type=alloc::string::String", "gen_ai.workflow.name=broken"]]
+    );
+    let tools = capture.histogram("gen_ai.execute_tool.duration");
+    for histogram in agents.iter().chain(&workflow).chain(&tools) {
+        assert_eq!(histogram.bounds, DURATION_BUCKETS, "{}", histogram.name);
+    }
+    let tree = capture.tree();
+    let outer = tree.find("invoke_agent outer").unwrap();
+    assert_eq!(outer.int_attr("otel_genai.total.inference_calls"), Some(2), "its totals include the inner agent's");
+    assert_eq!(outer.int_attr("otel_genai.total.tool_calls"), Some(1));
 }
 
 struct Delta {
@@ -264,4 +338,30 @@ async fn streams_record_time_to_first_chunk_time_per_chunk_usage_and_cost() {
     let tree = capture.tree();
     let cost = (40.0 * 0.15 + 3.0 * 0.6) / 1e6;
     assert_eq!(tree.root().attr("gen_ai.usage.cost"), Some(&Value::F64(cost)));
+}
+
+#[gen_ai_chat(provider = "anthropic", model = "claude-sonnet-4")]
+fn anthropic_chat() -> otel_genai::TokenUsage {
+    // Anthropic's usage: 12 uncached input tokens, 1000 read from the cache, 200 written to it.
+    otel_genai::TokenUsage::from_separate_cache(12, 1000, 200, 80)
+}
+
+#[test]
+fn usage_counted_apart_from_the_cache_is_recorded_and_priced_as_the_conventions_count_it() {
+    let capture = Capture::new();
+    capture.in_scope(anthropic_chat);
+    let tree = capture.tree();
+    let span = tree.root();
+    assert_eq!(span.int_attr("gen_ai.usage.input_tokens"), Some(1212), "every input token once");
+    assert_eq!(span.int_attr("gen_ai.usage.cache_read.input_tokens"), Some(1000));
+    assert_eq!(span.int_attr("gen_ai.usage.cache_creation.input_tokens"), Some(200));
+    assert_eq!(span.int_attr("gen_ai.usage.output_tokens"), Some(80));
+    // The built-in claude-sonnet-4 prices: 3 USD input, 0.30 cache read, 3.75 cache write,
+    // 15 output, per million tokens.
+    let expected = (12.0 * 3.0 + 1000.0 * 0.3 + 200.0 * 3.75 + 80.0 * 15.0) / 1e6;
+    let Some(&Value::F64(cost)) = span.attr("gen_ai.usage.cost") else { panic!("no cost") };
+    assert!((cost - expected).abs() < 1e-12, "{cost} != {expected}");
+    let input = capture.histogram("gen_ai.client.token.usage");
+    let input = input.iter().find(|h| h.str_attr("gen_ai.token.type") == Some("input")).unwrap();
+    assert_eq!(input.sum, 1212.0);
 }

@@ -106,6 +106,10 @@ async fn a_stream_dropped_half_way_is_cancelled_with_what_it_saw() {
     assert_eq!(span.str_attr("error.type"), Some("cancelled"), "{tree}");
     assert_eq!(span.str_attr("gen_ai.response.id"), Some("r-1"));
     assert!(span.attr("gen_ai.response.finish_reasons").is_none());
+    // The duration metric says so too.
+    let durations = capture.histogram("gen_ai.client.operation.duration");
+    let types: Vec<_> = durations.iter().map(|h| (h.str_attr("error.type"), h.count)).collect();
+    assert_eq!(types, [(Some("cancelled"), 1)]);
 }
 
 /// A stream whose items fail: each error is recorded like a returned `Err`.
