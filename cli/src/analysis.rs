@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use otel_genai::{attr, total};
+use otel_genai::{Operation, attr, total};
 use serde_json::{Map, Value, json};
 
 use crate::otlp::{LogRow, SpanRow};
@@ -27,16 +27,8 @@ fn usd(cost: f64) -> f64 {
     (cost * 1e8).round() / 1e8
 }
 
-fn text<'a>(span: &'a SpanRow, key: &str) -> Option<&'a str> {
-    span.attributes.get(key).and_then(Value::as_str)
-}
-
-fn int(span: &SpanRow, key: &str) -> Option<i64> {
-    span.attributes.get(key).and_then(Value::as_i64)
-}
-
 fn operation(span: &SpanRow) -> Option<&str> {
-    text(span, attr::GEN_AI_OPERATION_NAME)
+    span.text(attr::GEN_AI_OPERATION_NAME)
 }
 
 fn is_container(span: &SpanRow) -> bool {
@@ -150,7 +142,7 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         if span.failed() {
             out.insert(
                 "error".into(),
-                json!({"type": text(span, attr::ERROR_TYPE).unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
+                json!({"type": span.text(attr::ERROR_TYPE).unwrap_or("error"), "message": bounded(&json!(span.status_message), cut)}),
             );
         }
         for (field, key) in [
@@ -160,27 +152,26 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
             ("agent", attr::GEN_AI_AGENT_NAME),
             ("tool", attr::GEN_AI_TOOL_NAME),
         ] {
-            if let Some(value) = text(span, key) {
+            if let Some(value) = span.text(key) {
                 out.insert(field.into(), json!(value));
             }
         }
-        if let (input, output) =
-            (int(span, attr::GEN_AI_USAGE_INPUT_TOKENS), int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS))
+        if let (input, output) = (span.int(attr::GEN_AI_USAGE_INPUT_TOKENS), span.int(attr::GEN_AI_USAGE_OUTPUT_TOKENS))
             && (input.is_some() || output.is_some())
         {
             out.insert("tokens".into(), json!({"input": input, "output": output}));
         }
-        if let Some(cost) = span.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64) {
+        if let Some(cost) = span.float(attr::GEN_AI_USAGE_COST) {
             out.insert("cost_usd".into(), json!(usd(cost)));
         }
         if is_container(span) {
-            let total = |key: &str| int(span, key);
+            let total = |key: &str| span.int(key);
             out.insert(
                 "totals".into(),
                 json!({
                     "input_tokens": total(total::INPUT_TOKENS),
                     "output_tokens": total(total::OUTPUT_TOKENS),
-                    "cost_usd": span.attributes.get(total::COST).and_then(Value::as_f64).map(usd),
+                    "cost_usd": span.float(total::COST).map(usd),
                     "inference_calls": total(total::INFERENCE_CALLS),
                     "tool_calls": total(total::TOOL_CALLS),
                 }),
@@ -223,25 +214,23 @@ pub fn trace_tree(trace: &TraceSummary, spans: &[SpanRow], logs: &[LogRow], limi
         if !events.is_empty() {
             out.insert("events".into(), Value::Array(events));
         }
-        let mut content = Map::new();
-        let mut attributes = Map::new();
-        for (key, value) in &span.attributes {
-            if is_content(key) {
-                *content_present = true;
-                content.insert(key.clone(), value.clone());
-            } else {
-                attributes.insert(key.clone(), value.clone());
+        *content_present |= span.attributes.keys().any(|key| is_content(key));
+        // Copied only when asked for.
+        let copy = |content: bool| -> Map<String, Value> {
+            let chosen = span.attributes.iter().filter(|(key, _)| is_content(key) == content);
+            chosen.map(|(key, value)| (key.clone(), value.clone())).collect()
+        };
+        if walk.limits.content {
+            let content = copy(true);
+            if !content.is_empty() {
+                out.insert("content".into(), bounded(&Value::Object(content), cut));
             }
         }
-        if walk.limits.content && !content.is_empty() {
-            out.insert("content".into(), bounded(&Value::Object(content), cut));
-        }
         if walk.limits.attributes {
-            out.insert("attributes".into(), bounded(&Value::Object(attributes), cut));
+            out.insert("attributes".into(), bounded(&Value::Object(copy(false)), cut));
         }
-        let kids = walk.children.get(span.span_id.as_str()).cloned().unwrap_or_default();
         let mut shown = Vec::new();
-        for child in kids {
+        for &child in walk.children.get(span.span_id.as_str()).into_iter().flatten() {
             if *budget == 0 || depth + 1 >= MAX_DEPTH {
                 *omitted += 1 + count_below(walk, child);
                 continue;
@@ -312,7 +301,7 @@ pub fn errors(spans: &[SpanRow], limit: usize) -> Value {
     }
     let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
     for span in spans.iter().filter(|s| s.failed()) {
-        let key = (text(span, attr::ERROR_TYPE).unwrap_or("error").to_owned(), span.name.clone());
+        let key = (span.text(attr::ERROR_TYPE).unwrap_or("error").to_owned(), span.name.clone());
         let group = groups.entry(key).or_default();
         group.count += 1;
         group.services.insert(span.service.clone());
@@ -377,22 +366,20 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
         durations: Vec<i64>,
     }
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    let (agent, tool) = (Operation::InvokeAgent.name(), Operation::ExecuteTool.name());
     for span in spans {
+        let operation = operation(span);
+        // Neither an agent's or workflow's run nor a tool: a model call, or another kind.
+        let call = !is_container(span) && operation != Some(tool);
         let key = match by {
-            GroupBy::Model if !is_container(span) && operation(span) != Some("execute_tool") => {
-                text(span, attr::GEN_AI_RESPONSE_MODEL).or_else(|| text(span, attr::GEN_AI_REQUEST_MODEL))
+            GroupBy::Model if call => {
+                span.text(attr::GEN_AI_RESPONSE_MODEL).or_else(|| span.text(attr::GEN_AI_REQUEST_MODEL))
             }
-            GroupBy::Agent if operation(span) == Some("invoke_agent") => {
-                text(span, attr::GEN_AI_AGENT_NAME).or(Some(span.name.as_str()))
+            GroupBy::Agent if operation == Some(agent) => {
+                span.text(attr::GEN_AI_AGENT_NAME).or(Some(span.name.as_str()))
             }
-            GroupBy::Tool if operation(span) == Some("execute_tool") => {
-                text(span, attr::GEN_AI_TOOL_NAME).or(Some(span.name.as_str()))
-            }
-            GroupBy::Service
-                if operation(span).is_some() && !is_container(span) && operation(span) != Some("execute_tool") =>
-            {
-                Some(span.service.as_str())
-            }
+            GroupBy::Tool if operation == Some(tool) => span.text(attr::GEN_AI_TOOL_NAME).or(Some(span.name.as_str())),
+            GroupBy::Service if call && operation.is_some() => Some(span.service.as_str()),
             _ => None,
         };
         let Some(key) = key else { continue };
@@ -401,17 +388,17 @@ pub fn usage(spans: &[SpanRow], by: GroupBy) -> Value {
         row.errors += u64::from(span.failed());
         let (input, output, cost) = if is_container(span) {
             // Our totals; other instrumentations may put the usage on the agent span itself.
-            let cost = |key: &str| span.attributes.get(key).and_then(Value::as_f64);
+            let cost = |key: &str| span.float(key);
             (
-                int(span, total::INPUT_TOKENS).or_else(|| int(span, attr::GEN_AI_USAGE_INPUT_TOKENS)),
-                int(span, total::OUTPUT_TOKENS).or_else(|| int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS)),
+                span.int(total::INPUT_TOKENS).or_else(|| span.int(attr::GEN_AI_USAGE_INPUT_TOKENS)),
+                span.int(total::OUTPUT_TOKENS).or_else(|| span.int(attr::GEN_AI_USAGE_OUTPUT_TOKENS)),
                 cost(total::COST).or_else(|| cost(attr::GEN_AI_USAGE_COST)),
             )
         } else {
             (
-                int(span, attr::GEN_AI_USAGE_INPUT_TOKENS),
-                int(span, attr::GEN_AI_USAGE_OUTPUT_TOKENS),
-                span.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64),
+                span.int(attr::GEN_AI_USAGE_INPUT_TOKENS),
+                span.int(attr::GEN_AI_USAGE_OUTPUT_TOKENS),
+                span.float(attr::GEN_AI_USAGE_COST),
             )
         };
         row.input += input.unwrap_or(0);
@@ -511,6 +498,17 @@ pub fn compare(a: (&TraceSummary, &[SpanRow]), b: (&TraceSummary, &[SpanRow])) -
 mod tests {
     use super::*;
 
+    /// A complete trace of service `svc` whose root is `step 1`; tests set the rest.
+    fn trace() -> TraceSummary {
+        TraceSummary {
+            trace_id: "ab".repeat(16),
+            service: "svc".into(),
+            root: "step 1".into(),
+            complete: true,
+            ..TraceSummary::default()
+        }
+    }
+
     fn agent_span(name: &str, attributes: Value) -> SpanRow {
         let mut attributes = attributes.as_object().unwrap().clone();
         attributes.insert("gen_ai.operation.name".into(), json!("invoke_agent"));
@@ -562,21 +560,7 @@ mod tests {
 
     #[test]
     fn deep_and_cyclic_traces_are_cut_and_counted_not_lost() {
-        let summary = TraceSummary {
-            trace_id: "ab".repeat(16),
-            service: "svc".into(),
-            root: "step 1".into(),
-            root_span_id: format!("{:016x}", 1),
-            complete: true,
-            start_ns: 0,
-            duration_ns: 1,
-            spans: 0,
-            input_tokens: 0,
-            output_tokens: 0,
-            cost: 0.0,
-            errors: 0,
-            received_ns: 0,
-        };
+        let summary = TraceSummary { root_span_id: format!("{:016x}", 1), duration_ns: 1, ..trace() };
         let limits = TraceLimits { content: false, attributes: false, max_spans: 2000 };
         // A chain 300 deep.
         let chain: Vec<SpanRow> = (1..=300).map(|i| span(i, (i > 1).then(|| i - 1))).collect();
@@ -598,21 +582,8 @@ mod tests {
 
     #[test]
     fn a_root_whose_parent_is_in_another_process_is_not_a_step() {
-        let summary = |root: u64| TraceSummary {
-            trace_id: "ab".repeat(16),
-            service: "svc".into(),
-            root: "step 1".into(),
-            root_span_id: format!("{root:016x}"),
-            complete: true,
-            start_ns: 0,
-            duration_ns: 1,
-            spans: 2,
-            input_tokens: 0,
-            output_tokens: 0,
-            cost: 0.0,
-            errors: 0,
-            received_ns: 0,
-        };
+        let summary =
+            |root: u64| TraceSummary { root_span_id: format!("{root:016x}"), duration_ns: 1, spans: 2, ..trace() };
         // The root's parent (99) is in the gateway that called this service.
         let mut root = span(1, Some(99));
         root.remote_parent = true;
@@ -624,19 +595,13 @@ mod tests {
     #[test]
     fn runs_compared_show_the_steps_added_and_gone_and_the_differences() {
         let summary = |input_tokens: i64, errors: i64| TraceSummary {
-            trace_id: "ab".repeat(16),
-            service: "svc".into(),
-            root: "step 1".into(),
             root_span_id: format!("{:016x}", 1),
-            complete: true,
-            start_ns: 0,
             duration_ns: 40_000_000,
             spans: 3,
             input_tokens,
             output_tokens: 5,
-            cost: 0.0,
             errors,
-            received_ns: 0,
+            ..trace()
         };
         let before = vec![span(1, None), span(2, Some(1)), span(3, Some(1))];
         let mut failed = span(4, Some(1));

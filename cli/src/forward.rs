@@ -30,12 +30,19 @@ pub enum Path {
 }
 
 impl Path {
-    fn as_str(self) -> &'static str {
+    const ALL: [Path; 3] = [Path::Traces, Path::Metrics, Path::Logs];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Path::Traces => "/v1/traces",
             Path::Metrics => "/v1/metrics",
             Path::Logs => "/v1/logs",
         }
+    }
+
+    /// The signal whose path `path` is.
+    pub fn parse(path: &str) -> Option<Path> {
+        Path::ALL.into_iter().find(|signal| signal.as_str() == path)
     }
 }
 

@@ -213,8 +213,9 @@ async fn serve(args: ServeArgs, path: PathBuf) -> Result<(), String> {
     };
     let forward_to = args.forward.as_deref().map(forward::check).transpose()?;
     let writer = Writer::start(options).map_err(|e| e.to_string())?;
-    let grpc = serve::bind(&args.grpc, "OTLP/gRPC", "--grpc").await?;
-    let http = serve::bind(&args.http, "OTLP/HTTP", "--http").await?;
+    let otlp_holder = "a collector or another `otel-genai serve`";
+    let grpc = serve::bind(&args.grpc, "OTLP/gRPC", otlp_holder, "--grpc").await?;
+    let http = serve::bind(&args.http, "OTLP/HTTP", otlp_holder, "--http").await?;
     let addresses = (grpc.local_addr().map_err(|e| e.to_string())?, http.local_addr().map_err(|e| e.to_string())?);
     let forwarder = forward_to.clone().map(forward::Forwarder::start);
     let ingest = Arc::new(serve::Ingest { writer, forward: forwarder });

@@ -313,7 +313,7 @@ async fn serve_http(path: &std::path::Path, address: &str) -> Result<(), String>
         Arc::new(LocalSessionManager::default()),
         StreamableHttpServerConfig::default(),
     );
-    let listener = crate::serve::bind(address, "MCP over HTTP", "--http").await?;
+    let listener = crate::serve::bind(address, "MCP over HTTP", "another server", "--http").await?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     if local.ip().is_unspecified() {
         eprintln!(
@@ -324,32 +324,24 @@ async fn serve_http(path: &std::path::Path, address: &str) -> Result<(), String>
     } else {
         eprintln!("otel-genai: MCP server at http://{local}/mcp");
     }
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => accepted.map_err(|e| e.to_string())?,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
-        };
+    let handler = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
         let service = service.clone();
-        tokio::spawn(async move {
-            let handler = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                let service = service.clone();
-                async move {
-                    if request.uri().path() != "/mcp" {
-                        use http_body_util::BodyExt as _;
-                        let body =
-                            http_body_util::Full::new(hyper::body::Bytes::from_static(b"the MCP endpoint is /mcp"))
-                                .map_err(|never| match never {})
-                                .boxed();
-                        let mut response = hyper::Response::new(body);
-                        *response.status_mut() = hyper::StatusCode::NOT_FOUND;
-                        return Ok::<_, std::convert::Infallible>(response);
-                    }
-                    Ok(service.handle(request).await)
-                }
-            });
-            let _ = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), handler)
-                .await;
-        });
-    }
+        async move {
+            if request.uri().path() != "/mcp" {
+                use http_body_util::BodyExt as _;
+                let body = http_body_util::Full::new(hyper::body::Bytes::from_static(b"the MCP endpoint is /mcp"))
+                    .map_err(|never| match never {})
+                    .boxed();
+                let mut response = hyper::Response::new(body);
+                *response.status_mut() = hyper::StatusCode::NOT_FOUND;
+                return Ok::<_, std::convert::Infallible>(response);
+            }
+            Ok(service.handle(request).await)
+        }
+    });
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    crate::serve::serve_connections(listener, stop, std::time::Duration::from_secs(2), handler).await;
+    Ok(())
 }

@@ -50,6 +50,21 @@ impl SpanRow {
     pub fn failed(&self) -> bool {
         self.status == SpanRow::STATUS_ERROR
     }
+
+    /// The text attribute `key`.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.attributes.get(key).and_then(Value::as_str)
+    }
+
+    /// The integer attribute `key`.
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.attributes.get(key).and_then(Value::as_i64)
+    }
+
+    /// The number attribute `key`.
+    pub fn float(&self, key: &str) -> Option<f64> {
+        self.attributes.get(key).and_then(Value::as_f64)
+    }
 }
 
 /// A log record: for GenAI code, an event of the conventions.
@@ -105,8 +120,13 @@ impl Rows {
 }
 
 /// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
 }
 
 fn nanos(n: u64) -> i64 {

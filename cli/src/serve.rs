@@ -107,8 +107,8 @@ impl Ingest {
     /// Stores `request`, then queues it for forwarding (as `encoded`, the protobuf bytes it
     /// arrived as, when it came so).
     async fn export<R: Export>(&self, request: &R, encoded: Option<Bytes>) -> Result<R::Response, StoreError> {
-        let rows = request.rows();
-        let (rejected, why) = (rows.rejected, rows.rejected_why.clone());
+        let mut rows = request.rows();
+        let (rejected, why) = (rows.rejected, rows.rejected_why.take());
         self.writer.write(rows).await?;
         if let Some(forwarder) = &self.forward {
             forwarder.forward(R::PATH, encoded.unwrap_or_else(|| request.encode_to_vec().into()));
@@ -121,13 +121,12 @@ impl Ingest {
     }
 }
 
-/// Binds a listener, saying what it is for when the address is taken.
-pub async fn bind(address: &str, what: &str, flag: &str) -> Result<TcpListener, String> {
+/// Binds a listener, saying what it is for (`what`) when the address is taken, and what may
+/// hold it (`holder`).
+pub async fn bind(address: &str, what: &str, holder: &str, flag: &str) -> Result<TcpListener, String> {
     TcpListener::bind(address).await.map_err(|error| {
         let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
-            let running =
-                if what.starts_with("OTLP") { "a collector or another `otel-genai serve`" } else { "another server" };
-            format!(" (is {running} running? choose another address with {flag})")
+            format!(" (is {holder} running? choose another address with {flag})")
         } else {
             String::new()
         };
@@ -142,24 +141,46 @@ pub async fn run(
     mut stop: tokio::sync::watch::Receiver<bool>,
     grace: Duration,
 ) {
+    let service = hyper::service::service_fn(move |request| answer(ingest.clone(), request));
+    serve_connections(
+        listener,
+        async move {
+            let _ = stop.changed().await;
+        },
+        grace,
+        service,
+    )
+    .await;
+}
+
+/// Serves HTTP/1.1 and HTTP/2 connections on `listener` with `service` until `stop` is
+/// ready; connections still open then get `grace` to finish. An accept that fails (out of
+/// descriptors, say) is tried again shortly.
+pub async fn serve_connections<S, B>(listener: TcpListener, stop: impl Future<Output = ()>, grace: Duration, service: S)
+where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(_) => {
-                    // Out of descriptors, say: wait and try again.
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
-            _ = stop.changed() => break,
+            () = &mut stop => break,
         };
         let _ = stream.set_nodelay(true);
-        let ingest = ingest.clone();
-        let service = hyper::service::service_fn(move |request| answer(ingest.clone(), request));
         let connection = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-            .serve_connection(TokioIo::new(stream), service)
+            .serve_connection(TokioIo::new(stream), service.clone())
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
@@ -220,13 +241,13 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
     }
     let json = content_type.starts_with("application/json");
     let error = |code: StatusCode, grpc_code: tonic::Code, message: String| error(json, code, grpc_code, message);
-    if !matches!(path.as_str(), "/v1/traces" | "/v1/metrics" | "/v1/logs") {
+    let Some(signal) = forward::Path::parse(&path) else {
         return Ok(error(
             StatusCode::NOT_FOUND,
             tonic::Code::NotFound,
             format!("no OTLP endpoint at {path}: use /v1/traces, /v1/metrics or /v1/logs"),
         ));
-    }
+    };
     if request.method() != hyper::Method::POST {
         return Ok(error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -276,10 +297,10 @@ async fn answer(ingest: Arc<Ingest>, request: Request<Incoming>) -> Result<Respo
     } else {
         body
     };
-    Ok(match path.as_str() {
-        "/v1/traces" => export_http::<ExportTraceServiceRequest>(&ingest, json, body).await,
-        "/v1/metrics" => export_http::<ExportMetricsServiceRequest>(&ingest, json, body).await,
-        _ => export_http::<ExportLogsServiceRequest>(&ingest, json, body).await,
+    Ok(match signal {
+        forward::Path::Traces => export_http::<ExportTraceServiceRequest>(&ingest, json, body).await,
+        forward::Path::Metrics => export_http::<ExportMetricsServiceRequest>(&ingest, json, body).await,
+        forward::Path::Logs => export_http::<ExportLogsServiceRequest>(&ingest, json, body).await,
     })
 }
 

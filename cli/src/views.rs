@@ -200,9 +200,10 @@ pub fn tree(spans: &[SpanRow], logs: &[LogRow], attributes: bool, content: bool)
 pub async fn tail(reader: &Reader, filter: TraceFilter, last: usize, attributes: bool) -> rusqlite::Result<()> {
     const PAGE: usize = 500;
     let mut printed: HashMap<String, i64> = HashMap::new();
-    let mut backlog = reader.traces(&TraceFilter { limit: last, ..filter.clone() })?;
+    let mut backlog =
+        if last > 0 { reader.traces(&TraceFilter { limit: last, ..filter.clone() })? } else { Vec::new() };
     backlog.reverse();
-    for trace in backlog.iter().filter(|t| last > 0 && t.complete) {
+    for trace in backlog.iter().filter(|t| t.complete) {
         print_trace(reader, trace, false, attributes)?;
         printed.insert(trace.trace_id.clone(), trace.spans);
     }

@@ -131,8 +131,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS points_once ON points (digest, time_ns);
 CREATE INDEX IF NOT EXISTS points_received ON points (received_ns);
 ";
 
-/// Operations whose spans carry totals of what ran inside them, not usage of their own.
-pub const CONTAINER_OPERATIONS: [&str; 3] = ["invoke_agent", "invoke_workflow", "create_agent"];
+/// Operations whose spans carry totals of what ran inside them, not usage of their own
+/// (`create_agent` is the conventions' too, though no macro makes it).
+pub const CONTAINER_OPERATIONS: [&str; 3] =
+    [otel_genai::Operation::InvokeAgent.name(), otel_genai::Operation::InvokeWorkflow.name(), "create_agent"];
 
 fn open_error(path: &Path, error: impl std::fmt::Display) -> StoreError {
     StoreError::Open { path: path.display().to_string(), reason: error.to_string() }

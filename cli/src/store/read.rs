@@ -13,7 +13,7 @@ use super::StoreError;
 use crate::otlp::{LogRow, SpanRow};
 
 /// A trace at a glance (as JSON: `analysis::trace_summary`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TraceSummary {
     pub trace_id: String,
     pub service: String,
@@ -171,43 +171,39 @@ impl Reader {
 
     /// Traces, newest first.
     pub fn traces(&self, filter: &TraceFilter) -> rusqlite::Result<Vec<TraceSummary>> {
-        let mut conditions = vec!["1 = 1".to_owned()];
-        let mut values: Vec<SqlValue> = Vec::new();
-        let mut bind = |value: SqlValue| {
-            values.push(value);
-            format!("?{}", values.len())
-        };
+        let mut query = Where::default();
         if let Some(service) = &filter.service {
-            conditions.push(format!("t.service = {}", bind(service.clone().into())));
+            let service = query.bind(service.clone());
+            query.add(format!("t.service = {service}"));
         }
         if let Some(name) = &filter.name {
-            let n = bind(name.clone().into());
-            conditions.push(format!(
+            let n = query.bind(name.clone());
+            query.add(format!(
                 "(t.root_name = {n} OR substr(t.root_name, -length({n}) - 1) = ' ' || {n} OR EXISTS (SELECT 1 FROM
                   spans s WHERE s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n} OR s.name = {n})))"
             ));
         }
         if filter.errors_only {
-            conditions.push("t.errors > 0".to_owned());
+            query.add("t.errors > 0".to_owned());
         }
         if let Some(since) = filter.since_ns {
-            conditions.push(format!("t.start_ns >= {}", bind(since.into())));
+            let since = query.bind(since);
+            query.add(format!("t.start_ns >= {since}"));
         }
         if let Some(min) = filter.min_duration_ns {
-            conditions.push(format!("t.end_ns - t.start_ns >= {}", bind(min.into())));
+            let min = query.bind(min);
+            query.add(format!("t.end_ns - t.start_ns >= {min}"));
         }
         if let Some((at, trace)) = &filter.received_after {
-            let (at, trace) = (bind((*at).into()), bind(trace.clone().into()));
-            conditions.push(format!("(t.received_ns > {at} OR (t.received_ns = {at} AND t.trace_id > {trace}))"));
+            let (at, trace) = (query.bind(*at), query.bind(trace.clone()));
+            query.add(format!("(t.received_ns > {at} OR (t.received_ns = {at} AND t.trace_id > {trace}))"));
         }
-        let limit = bind(i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX).into());
+        let limit = query.bind(i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX));
         let order = if filter.received_after.is_some() { "t.received_ns, t.trace_id" } else { "t.start_ns DESC" };
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM traces t WHERE {} ORDER BY {order} LIMIT {limit}",
-            conditions.join(" AND ")
-        );
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS} FROM traces t WHERE {} ORDER BY {order} LIMIT {limit}", query.sql());
         let mut statement = self.connection.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), summary)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(query.values), summary)?;
         rows.collect()
     }
 
@@ -259,22 +255,21 @@ impl Reader {
 
     /// Spans across traces, oldest first.
     pub fn spans_matching(&self, filter: &SpanFilter) -> rusqlite::Result<Vec<SpanRow>> {
-        let mut conditions = vec!["1 = 1".to_owned()];
-        let mut values: Vec<SqlValue> = Vec::new();
+        let mut query = Where::default();
         if let Some(since) = filter.since_ns {
-            values.push(since.into());
-            conditions.push(format!("start_ns >= ?{}", values.len()));
+            let since = query.bind(since);
+            query.add(format!("start_ns >= {since}"));
         }
         if let Some(service) = &filter.service {
-            values.push(service.clone().into());
-            conditions.push(format!("service = ?{}", values.len()));
+            let service = query.bind(service.clone());
+            query.add(format!("service = {service}"));
         }
         if filter.errors_only {
-            conditions.push(format!("status = {}", SpanRow::STATUS_ERROR));
+            query.add(format!("status = {}", SpanRow::STATUS_ERROR));
         }
-        let sql = format!("SELECT {SPAN_COLUMNS} FROM spans WHERE {} ORDER BY start_ns", conditions.join(" AND "));
+        let sql = format!("SELECT {SPAN_COLUMNS} FROM spans WHERE {} ORDER BY start_ns", query.sql());
         let mut statement = self.connection.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(values), span)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(query.values), span)?;
         rows.collect()
     }
 
@@ -299,5 +294,29 @@ impl Reader {
             })
         })?;
         rows.collect()
+    }
+}
+
+/// A query's conditions, and the values bound for them.
+#[derive(Default)]
+struct Where {
+    conditions: Vec<String>,
+    values: Vec<SqlValue>,
+}
+
+impl Where {
+    /// Binds `value`: its placeholder, for a condition.
+    fn bind(&mut self, value: impl Into<SqlValue>) -> String {
+        self.values.push(value.into());
+        format!("?{}", self.values.len())
+    }
+
+    fn add(&mut self, condition: String) {
+        self.conditions.push(condition);
+    }
+
+    /// The conditions joined, or one that always holds.
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() { "1 = 1".to_owned() } else { self.conditions.join(" AND ") }
     }
 }

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use otel_genai::attr;
 use rusqlite::{Connection, ErrorCode, params};
-use serde_json::Value;
 
 use super::{CONTAINER_OPERATIONS, StoreError, open_for_writing};
 use crate::otlp::{Rows, SpanRow};
@@ -409,8 +408,6 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             ?22, ?23)",
     )?;
     for row in &rows.spans {
-        let text = |key: &str| row.attributes.get(key).and_then(Value::as_str).map(str::to_owned);
-        let int = |key: &str| row.attributes.get(key).and_then(Value::as_i64);
         span.execute(params![
             row.trace_id,
             row.span_id,
@@ -424,12 +421,12 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
             row.status_message,
             row.service,
             row.scope,
-            text(attr::GEN_AI_OPERATION_NAME),
-            text(attr::GEN_AI_AGENT_NAME),
-            text(attr::GEN_AI_TOOL_NAME),
-            int(attr::GEN_AI_USAGE_INPUT_TOKENS),
-            int(attr::GEN_AI_USAGE_OUTPUT_TOKENS),
-            row.attributes.get(attr::GEN_AI_USAGE_COST).and_then(Value::as_f64),
+            row.text(attr::GEN_AI_OPERATION_NAME),
+            row.text(attr::GEN_AI_AGENT_NAME),
+            row.text(attr::GEN_AI_TOOL_NAME),
+            row.int(attr::GEN_AI_USAGE_INPUT_TOKENS),
+            row.int(attr::GEN_AI_USAGE_OUTPUT_TOKENS),
+            row.float(attr::GEN_AI_USAGE_COST),
             json(&row.attributes),
             json(&row.events),
             json(&row.links),
