@@ -166,16 +166,9 @@ pub struct Config {
     pub(crate) resource: Vec<(String, String)>,
     /// Per signal: `None` until set, so the default follows the endpoint.
     exporters: [Option<Vec<Exporter>>; 3],
-    endpoint: Option<String>,
-    signal_endpoint: [Option<String>; 3],
-    protocol: Option<Protocol>,
-    signal_protocol: [Option<Protocol>; 3],
-    headers: Vec<(String, String)>,
-    signal_headers: [Option<Vec<(String, String)>>; 3],
-    timeout: Duration,
-    signal_timeout: [Option<Duration>; 3],
-    tls: TlsFiles,
-    signal_tls: [TlsFiles; 3],
+    /// OTLP settings of every signal, and of each (which win).
+    otlp: OtlpSettings,
+    signal_otlp: [OtlpSettings; 3],
     pub(crate) sampler: SamplerChoice,
     pub(crate) metric_interval: Duration,
     pub(crate) temporality: Temporality,
@@ -192,16 +185,8 @@ impl Default for Config {
             service_name: None,
             resource: Vec::new(),
             exporters: [None, None, None],
-            endpoint: None,
-            signal_endpoint: [None, None, None],
-            protocol: None,
-            signal_protocol: [None, None, None],
-            headers: Vec::new(),
-            signal_headers: [None, None, None],
-            timeout: Duration::from_secs(10),
-            signal_timeout: [None, None, None],
-            tls: TlsFiles::default(),
-            signal_tls: Default::default(),
+            otlp: OtlpSettings::default(),
+            signal_otlp: Default::default(),
             sampler: SamplerChoice::ParentBased(RootSampler::AlwaysOn),
             metric_interval: Duration::from_secs(60),
             temporality: Temporality::Cumulative,
@@ -286,34 +271,10 @@ impl Config {
         if let Some(value) = var("OTEL_RESOURCE_ATTRIBUTES") {
             config.resource = parse_pairs("OTEL_RESOURCE_ATTRIBUTES", &value)?;
         }
-        config.endpoint = var("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .map(|value| check_url("OTEL_EXPORTER_OTLP_ENDPOINT", value))
-            .transpose()?;
-        if let Some(value) = var("OTEL_EXPORTER_OTLP_PROTOCOL") {
-            config.protocol = Some(parse_protocol("OTEL_EXPORTER_OTLP_PROTOCOL", &value)?);
-        }
-        if let Some(value) = var("OTEL_EXPORTER_OTLP_HEADERS") {
-            config.headers = parse_pairs("OTEL_EXPORTER_OTLP_HEADERS", &value)?;
-        }
-        if let Some(value) = var("OTEL_EXPORTER_OTLP_TIMEOUT") {
-            config.timeout = parse_millis("OTEL_EXPORTER_OTLP_TIMEOUT", &value)?;
-        }
-        config.tls = tls_files(&var, "OTEL_EXPORTER_OTLP_");
+        config.otlp = OtlpSettings::from_vars(&var, "OTEL_EXPORTER_OTLP_")?;
         for signal in Signal::ALL {
-            let i = signal.index();
-            let name = |what: &str| format!("OTEL_EXPORTER_OTLP_{}_{what}", signal.upper());
-            let endpoint = name("ENDPOINT");
-            config.signal_endpoint[i] = var(&endpoint).map(|value| check_url(&endpoint, value)).transpose()?;
-            if let Some(value) = var(&name("PROTOCOL")) {
-                config.signal_protocol[i] = Some(parse_protocol(&name("PROTOCOL"), &value)?);
-            }
-            if let Some(value) = var(&name("HEADERS")) {
-                config.signal_headers[i] = Some(parse_pairs(&name("HEADERS"), &value)?);
-            }
-            if let Some(value) = var(&name("TIMEOUT")) {
-                config.signal_timeout[i] = Some(parse_millis(&name("TIMEOUT"), &value)?);
-            }
-            config.signal_tls[i] = tls_files(&var, &name(""));
+            config.signal_otlp[signal.index()] =
+                OtlpSettings::from_vars(&var, &format!("OTEL_EXPORTER_OTLP_{}_", signal.upper()))?;
             let exporter = format!("OTEL_{}_EXPORTER", signal.upper());
             if let Some(value) = var(&exporter) {
                 config = config.exporters(signal, parse_exporters(&exporter, &value)?);
@@ -371,48 +332,49 @@ impl Config {
     /// The OTLP endpoint of every signal (as `OTEL_EXPORTER_OTLP_ENDPOINT`: for HTTP, the
     /// signal's path is appended). Setting it makes OTLP the default exporter.
     pub fn otlp_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
+        self.otlp.endpoint = Some(endpoint.into());
         self
     }
 
     /// One signal's OTLP endpoint, used as given (as `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`).
     pub fn signal_endpoint(mut self, signal: Signal, endpoint: impl Into<String>) -> Self {
-        self.signal_endpoint[signal.index()] = Some(endpoint.into());
+        self.signal_otlp[signal.index()].endpoint = Some(endpoint.into());
         self
     }
 
     /// The OTLP protocol of every signal.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
-        self.protocol = Some(protocol);
+        self.otlp.protocol = Some(protocol);
         self
     }
 
     /// One more header sent with every OTLP export (replacing one of the same name).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        self.headers.push((name, value.into()));
+        let headers = self.otlp.headers.get_or_insert_default();
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        headers.push((name, value.into()));
         self
     }
 
     /// How long one OTLP export may take.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.otlp.timeout = Some(timeout);
         self
     }
 
     /// Trust only the certificates in this PEM file for `https://` collectors, in place of
     /// the system's roots (as `OTEL_EXPORTER_OTLP_CERTIFICATE`; needs the `otlp-tls` feature).
     pub fn certificate(mut self, path: impl Into<PathBuf>) -> Self {
-        self.tls.certificate = Some(path.into());
+        self.otlp.tls.certificate = Some(path.into());
         self
     }
 
     /// Present this certificate chain and key (PEM files) to `https://` collectors that ask
     /// for mutual TLS (as `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE` and `..._CLIENT_KEY`).
     pub fn client_identity(mut self, certificate: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
-        self.tls.client_certificate = Some(certificate.into());
-        self.tls.client_key = Some(key.into());
+        self.otlp.tls.client_certificate = Some(certificate.into());
+        self.otlp.tls.client_key = Some(key.into());
         self
     }
 
@@ -472,7 +434,9 @@ impl Config {
     pub fn exporters_of(&self, signal: Signal) -> Vec<Exporter> {
         match &self.exporters[signal.index()] {
             Some(chosen) => chosen.clone(),
-            None if self.endpoint.is_some() || self.signal_endpoint[signal.index()].is_some() => vec![Exporter::Otlp],
+            None if self.otlp.endpoint.is_some() || self.signal_otlp[signal.index()].endpoint.is_some() => {
+                vec![Exporter::Otlp]
+            }
             None if signal == Signal::Traces => vec![Exporter::Console],
             None => Vec::new(),
         }
@@ -487,37 +451,64 @@ impl Config {
         if !self.exporters_of(signal).contains(&Exporter::Otlp) {
             return None;
         }
-        let i = signal.index();
-        let protocol = self.signal_protocol[i].or(self.protocol).unwrap_or_else(|| {
-            let endpoint = self.signal_endpoint[i].as_deref().or(self.endpoint.as_deref()).unwrap_or("");
+        let (one, every) = (&self.signal_otlp[signal.index()], &self.otlp);
+        let protocol = one.protocol.or(every.protocol).unwrap_or_else(|| {
+            let endpoint = one.endpoint.as_deref().or(every.endpoint.as_deref()).unwrap_or("");
             if crate::address::host_and_port(endpoint).1 == Some(4317) {
                 Protocol::Grpc
             } else {
                 Protocol::HttpProtobuf
             }
         });
-        let endpoint = match (&self.signal_endpoint[i], &self.endpoint, protocol) {
+        let endpoint = match (&one.endpoint, &every.endpoint, protocol) {
             (Some(endpoint), _, _) => endpoint.clone(),
             (None, Some(base), Protocol::Grpc) => base.clone(),
             (None, Some(base), _) => format!("{}{}", base.trim_end_matches('/'), signal.http_path()),
             (None, None, Protocol::Grpc) => "http://localhost:4317".to_owned(),
             (None, None, _) => format!("http://localhost:4318{}", signal.http_path()),
         };
-        let headers = self.signal_headers[i].clone().unwrap_or_else(|| self.headers.clone());
-        let timeout = self.signal_timeout[i].unwrap_or(self.timeout);
-        let tls = self.signal_tls[i].or(&self.tls);
+        let headers = one.headers.as_ref().or(every.headers.as_ref()).cloned().unwrap_or_default();
+        let timeout = one.timeout.or(every.timeout).unwrap_or(DEFAULT_TIMEOUT);
+        let tls = one.tls.or(&every.tls);
         Some(OtlpTarget { endpoint, protocol, headers, timeout, tls })
     }
 }
 
-/// `{prefix}CERTIFICATE`, `{prefix}CLIENT_CERTIFICATE` and `{prefix}CLIENT_KEY`; the files
-/// are read, and checked, when the exporter is built.
-fn tls_files(var: &impl Fn(&str) -> Option<String>, prefix: &str) -> TlsFiles {
-    let path = |what: &str| var(&format!("{prefix}{what}")).map(PathBuf::from);
-    TlsFiles {
-        certificate: path("CERTIFICATE"),
-        client_certificate: path("CLIENT_CERTIFICATE"),
-        client_key: path("CLIENT_KEY"),
+/// How long one OTLP export may take, unless set.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The OTLP settings of every signal (`OTEL_EXPORTER_OTLP_*`) or of one
+/// (`OTEL_EXPORTER_OTLP_TRACES_*`...): what is not set falls back to every signal's, then to
+/// the defaults.
+#[derive(Debug, Clone, Default)]
+struct OtlpSettings {
+    endpoint: Option<String>,
+    protocol: Option<Protocol>,
+    headers: Option<Vec<(String, String)>>,
+    timeout: Option<Duration>,
+    /// Read, and checked, when the exporter is built.
+    tls: TlsFiles,
+}
+
+impl OtlpSettings {
+    /// `{prefix}ENDPOINT`, `PROTOCOL`, `HEADERS`, `TIMEOUT`, `CERTIFICATE`,
+    /// `CLIENT_CERTIFICATE` and `CLIENT_KEY`.
+    fn from_vars(var: &impl Fn(&str) -> Option<String>, prefix: &str) -> Result<OtlpSettings, InitError> {
+        let name = |what: &str| format!("{prefix}{what}");
+        let (endpoint, protocol, headers, timeout) =
+            (name("ENDPOINT"), name("PROTOCOL"), name("HEADERS"), name("TIMEOUT"));
+        let path = |what: &str| var(&name(what)).map(PathBuf::from);
+        Ok(OtlpSettings {
+            endpoint: var(&endpoint).map(|value| check_url(&endpoint, value)).transpose()?,
+            protocol: var(&protocol).map(|value| parse_protocol(&protocol, &value)).transpose()?,
+            headers: var(&headers).map(|value| parse_pairs(&headers, &value)).transpose()?,
+            timeout: var(&timeout).map(|value| parse_millis(&timeout, &value)).transpose()?,
+            tls: TlsFiles {
+                certificate: path("CERTIFICATE"),
+                client_certificate: path("CLIENT_CERTIFICATE"),
+                client_key: path("CLIENT_KEY"),
+            },
+        })
     }
 }
 
@@ -738,7 +729,7 @@ mod tests {
         assert_eq!(config.service_name.as_deref(), Some("svc"));
         let resource: Vec<(&str, &str)> = config.resource.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(resource, [("deployment.environment.name", "prod"), ("team", "genai")]);
-        assert_eq!(config.headers, [("Authorization".to_owned(), "Basic cGs6c2s=".to_owned())]);
+        assert_eq!(config.otlp.headers.unwrap(), [("Authorization".to_owned(), "Basic cGs6c2s=".to_owned())]);
     }
 
     #[test]
