@@ -20,6 +20,8 @@ use crate::span::tracer::scope;
 /// The histograms the span macros record into.
 #[derive(Debug)]
 pub(crate) struct Instruments {
+    /// Tells these instruments from those of another provider (call sites bind to them).
+    pub(crate) id: u64,
     pub(crate) client_duration: Histogram<f64>,
     pub(crate) token_usage: Histogram<u64>,
     pub(crate) time_to_first_chunk: Histogram<f64>,
@@ -35,7 +37,9 @@ pub(crate) struct Instruments {
 
 impl Instruments {
     pub(crate) fn new(meter: &Meter) -> Instruments {
+        static IDS: AtomicU64 = AtomicU64::new(1);
         Instruments {
+            id: IDS.fetch_add(1, Ordering::Relaxed),
             client_duration: f64_histogram(meter, metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
             token_usage: u64_histogram(meter, metric_names::GEN_AI_CLIENT_TOKEN_USAGE),
             time_to_first_chunk: f64_histogram(meter, metric_names::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK),

@@ -10,6 +10,7 @@ use opentelemetry::{KeyValue, Value};
 
 use crate::TokenCount;
 use crate::semconv::total;
+use crate::span::CallSite;
 
 /// Token counts by type, as a call reported them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,6 +53,9 @@ pub(crate) struct RunNode {
     agent: bool,
     /// `gen_ai.agent.name` of an agent run: the tools it executes carry it in their metrics.
     pub(crate) name: Option<Value>,
+    /// The agent's call site, when its name is written there as a literal: the tools it
+    /// executes bind their metrics to that name.
+    pub(crate) site: Option<&'static CallSite>,
     own_inference_calls: AtomicU64,
     own_tool_calls: AtomicU64,
     tokens: [AtomicU64; 5],
@@ -68,10 +72,16 @@ pub(crate) struct RunNode {
 pub(crate) struct CurrentRun(pub(crate) Arc<RunNode>);
 
 impl RunNode {
-    pub(crate) fn new(agent: bool, name: Option<Value>, parent: Option<Arc<RunNode>>) -> Arc<RunNode> {
+    pub(crate) fn new(
+        agent: bool,
+        name: Option<Value>,
+        site: Option<&'static CallSite>,
+        parent: Option<Arc<RunNode>>,
+    ) -> Arc<RunNode> {
         Arc::new(RunNode {
             agent,
             name,
+            site,
             own_inference_calls: AtomicU64::new(0),
             own_tool_calls: AtomicU64::new(0),
             tokens: Default::default(),
@@ -157,9 +167,9 @@ mod tests {
 
     #[test]
     fn calls_count_for_the_agent_that_made_them_and_sum_for_every_ancestor() {
-        let workflow = RunNode::new(false, None, None);
-        let outer = RunNode::new(true, None, Some(workflow.clone()));
-        let inner = RunNode::new(true, None, Some(outer.clone()));
+        let workflow = RunNode::new(false, None, None, None);
+        let outer = RunNode::new(true, None, None, Some(workflow.clone()));
+        let inner = RunNode::new(true, None, None, Some(outer.clone()));
         let mut usage = Usage::default();
         usage.set(TokenCount::Input, 10);
         usage.set(TokenCount::Output, 3);

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use opentelemetry::metrics::BoundHistogram;
 use opentelemetry::{Key, KeyValue, Value};
 
 use crate::TokenCount;
@@ -30,6 +31,8 @@ pub(crate) struct Call {
     /// call adds one. For a model call the ones its cost metric carries come first
     /// (`cost_len` of them).
     attrs: Cow<'static, [KeyValue]>,
+    /// The call site `attrs` are borrowed from.
+    site: Option<&'static CallSite>,
     cost_len: usize,
     error_type: Option<Cow<'static, str>>,
     /// A model call's usage, cost and details.
@@ -40,17 +43,81 @@ pub(crate) struct Call {
 /// request, no other metric attribute at the start): they are the same on every call, so
 /// they are built once, and a call copies them only to add one of its own (its agent's
 /// name, its `error.type`).
+///
+/// Its metrics are recorded through instruments bound to those attributes, which skips the
+/// SDK's lookup of the attribute set on every call: one binding per meter provider and
+/// enclosing agent, for the first four such pairs (later ones record unbound).
 #[derive(Debug)]
 pub struct CallSite {
     operation: Operation,
     literals: &'static [(&'static str, &'static str)],
     metric_attributes: OnceLock<Box<[KeyValue]>>,
+    bound: [OnceLock<Bound>; BOUND_SLOTS],
+}
+
+/// How many pairs of a meter provider's instruments and an enclosing agent a call site
+/// keeps bound histograms for.
+const BOUND_SLOTS: usize = 4;
+
+/// A call site's histograms bound to its metric attributes, for one provider's instruments
+/// and, for a tool, the agent that executes it (whose name its metrics carry).
+#[derive(Debug)]
+struct Bound {
+    instruments: u64,
+    /// The address of the enclosing agent's call site; 0 for none.
+    agent: usize,
+    duration: BoundHistogram<f64>,
+    /// An agent's counts of the model and tool calls it made itself.
+    calls: Option<(BoundHistogram<u64>, BoundHistogram<u64>)>,
+}
+
+impl Bound {
+    fn new(site: &'static CallSite, instruments: &Instruments, agent: Option<(&'static CallSite, &Value)>) -> Bound {
+        let mut attrs = site.metric_attributes().to_vec();
+        if let Some((_, name)) = agent {
+            attrs.push(KeyValue::new(attr::GEN_AI_AGENT_NAME, name.clone()));
+        }
+        let (duration, calls) = match site.operation {
+            Operation::InvokeAgent => {
+                let name: Vec<KeyValue> =
+                    attrs.iter().filter(|kv| kv.key.as_str() == attr::GEN_AI_AGENT_NAME).cloned().collect();
+                let calls = (instruments.inference_calls.bind(&name), instruments.tool_calls.bind(&name));
+                (instruments.agent_duration.bind(&attrs), Some(calls))
+            }
+            Operation::InvokeWorkflow => (instruments.workflow_duration.bind(&attrs), None),
+            _ => (instruments.tool_duration.bind(&attrs), None),
+        };
+        Bound { instruments: instruments.id, agent: agent.map_or(0, |(site, _)| site_address(site)), duration, calls }
+    }
+}
+
+fn site_address(site: &'static CallSite) -> usize {
+    std::ptr::from_ref(site) as usize
 }
 
 impl CallSite {
     /// A call site of `operation` whose literal attributes are `literals`.
     pub const fn new(operation: Operation, literals: &'static [(&'static str, &'static str)]) -> CallSite {
-        CallSite { operation, literals, metric_attributes: OnceLock::new() }
+        CallSite {
+            operation,
+            literals,
+            metric_attributes: OnceLock::new(),
+            bound: [const { OnceLock::new() }; BOUND_SLOTS],
+        }
+    }
+
+    /// The histograms bound for `instruments` and the enclosing `agent` (its call site and
+    /// name), bound on first use; `None` when every slot holds another pair.
+    fn bound(
+        &'static self,
+        instruments: &Instruments,
+        agent: Option<(&'static CallSite, &Value)>,
+    ) -> Option<&'static Bound> {
+        let agent_address = agent.map_or(0, |(site, _)| site_address(site));
+        self.bound
+            .iter()
+            .map(|slot| slot.get_or_init(|| Bound::new(self, instruments, agent)))
+            .find(|bound| bound.instruments == instruments.id && bound.agent == agent_address)
     }
 
     /// The metric attributes of every call from here: the operation name and the literals
@@ -196,8 +263,9 @@ impl Call {
             }
             (None, _) => Cow::Borrowed(&[][..]),
         };
+        let site = site.filter(|_| matches!(attrs, Cow::Borrowed(_)) && instruments.is_some());
         let model = model_call.then(|| Box::new(ModelCall::new(start)));
-        Call { operation, instruments, start: Instant::now(), attrs, cost_len, error_type: None, model }
+        Call { operation, instruments, start: Instant::now(), attrs, site, cost_len, error_type: None, model }
     }
 
     /// The attributes the call's metrics carry.
@@ -345,6 +413,17 @@ impl Call {
     fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, model: Option<&mut ModelCall>) {
         let seconds = self.start.elapsed().as_secs_f64();
         let error_type = self.error_type.take();
+        if error_type.is_none()
+            && let Some(bound) = self.bound(instruments, run)
+        {
+            bound.duration.record(seconds);
+            if let (Some((inference, tools)), Some(run)) = (&bound.calls, run) {
+                let (inference_calls, tool_calls) = run.own_calls();
+                inference.record(inference_calls);
+                tools.record(tool_calls);
+            }
+            return;
+        }
         match self.operation {
             Operation::InvokeAgent => {
                 self.record_with_error(error_type, |attrs| instruments.agent_duration.record(seconds, attrs));
@@ -388,6 +467,21 @@ impl Call {
                 }
             }
         }
+    }
+
+    /// The call site's histograms bound to this call's metric attributes: those of a call
+    /// that did not fail, whose attributes are its call site's, and, for a tool, whose
+    /// agent has no name or a name written at its call site.
+    fn bound(&self, instruments: &Instruments, run: Option<&Arc<RunNode>>) -> Option<&'static Bound> {
+        let site = self.site?;
+        let agent = match self.operation {
+            Operation::ExecuteTool => match run.and_then(|run| run.agent()) {
+                Some(RunNode { name: Some(name), site, .. }) => Some(((*site)?, name)),
+                _ => None,
+            },
+            _ => None,
+        };
+        site.bound(instruments, agent)
     }
 
     /// `gen_ai.client.token.usage` for input and output, by `gen_ai.token.type`.
@@ -448,5 +542,35 @@ fn text(value: Option<&Value>) -> Option<&str> {
     match value {
         Some(Value::String(text)) => Some(text.as_str()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry_sdk::metrics::SdkMeterProvider;
+
+    use super::*;
+
+    #[test]
+    fn a_call_site_binds_once_per_provider_and_agent_and_only_so_many_times() {
+        static TOOL: CallSite =
+            CallSite::new(Operation::ExecuteTool, &[("gen_ai.tool.name", "t"), ("gen_ai.tool.type", "function")]);
+        static AGENT: CallSite = CallSite::new(Operation::InvokeAgent, &[("gen_ai.agent.name", "a")]);
+        let providers: Vec<SdkMeterProvider> = (0..BOUND_SLOTS).map(|_| SdkMeterProvider::builder().build()).collect();
+        let instruments: Vec<Instruments> = providers.iter().map(|provider| Instruments::of(provider)).collect();
+        let name = Value::from("a");
+        let first = TOOL.bound(&instruments[0], None).expect("a free slot");
+        assert!(std::ptr::eq(first, TOOL.bound(&instruments[0], None).expect("bound")), "bound again");
+        let under_agent = TOOL.bound(&instruments[0], Some((&AGENT, &name))).expect("a free slot");
+        assert!(!std::ptr::eq(first, under_agent));
+        assert_eq!(under_agent.agent, site_address(&AGENT));
+        // Two slots taken: two more providers fill the others, the next finds none.
+        assert!(TOOL.bound(&instruments[1], None).is_some());
+        assert!(TOOL.bound(&instruments[2], None).is_some());
+        assert!(TOOL.bound(&instruments[3], None).is_none());
+        assert!(std::ptr::eq(first, TOOL.bound(&instruments[0], None).expect("still bound")));
+        for provider in providers {
+            let _ = provider.shutdown();
+        }
     }
 }

@@ -477,9 +477,9 @@ fn prepare(
     let enclosing = parent.get::<CurrentRun>().map(|current| current.0.clone());
     let (run, own_run) = match operation {
         Operation::InvokeAgent => {
-            (Some(RunNode::new(true, attrs.get(attr::GEN_AI_AGENT_NAME).cloned(), enclosing)), true)
+            (Some(RunNode::new(true, attrs.get(attr::GEN_AI_AGENT_NAME).cloned(), site, enclosing)), true)
         }
-        Operation::InvokeWorkflow => (Some(RunNode::new(false, None, enclosing)), true),
+        Operation::InvokeWorkflow => (Some(RunNode::new(false, None, None, enclosing)), true),
         _ => (enclosing, false),
     };
     let wants_call = instruments.is_some() || details || (tracer.is_some() && call::is_model_call(operation));

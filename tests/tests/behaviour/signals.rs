@@ -145,6 +145,96 @@ async fn a_call_sites_fixed_metric_attributes_take_what_each_call_adds() {
     );
 }
 
+/// Counts letters.
+#[tool]
+fn count(word: &str) -> usize {
+    word.len()
+}
+
+#[agent(name = "alpha")]
+async fn alpha() -> usize {
+    count("a") + count("bb")
+}
+
+#[agent(name = "beta")]
+async fn beta() -> usize {
+    count("ccc")
+}
+
+#[agent(name = who)]
+async fn named(who: &str) -> usize {
+    count(who)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_sites_metrics_are_the_same_for_every_provider_and_agent_it_runs_under() {
+    // More providers than a call site keeps bound instruments for, each with the same tool
+    // called on its own, under two agents named at their call site, and under an agent
+    // named at run time: every provider gets the same points.
+    for round in 0..6 {
+        let capture = Capture::new();
+        capture
+            .scope(async {
+                for _ in 0..3 {
+                    count("solo");
+                }
+                for _ in 0..2 {
+                    alpha().await;
+                }
+                beta().await;
+                named("gamma").await;
+            })
+            .await;
+        let mut tools: Vec<(Vec<String>, u64)> = capture
+            .histogram("gen_ai.execute_tool.duration")
+            .iter()
+            .map(|histogram| (attrs_of(histogram), histogram.count))
+            .collect();
+        tools.sort();
+        let with = |agent: Option<&str>, count: u64| {
+            let mut attrs: Vec<String> = agent.map(|agent| format!("gen_ai.agent.name={agent}")).into_iter().collect();
+            attrs.extend(["gen_ai.tool.name=count".to_owned(), "gen_ai.tool.type=function".to_owned()]);
+            (attrs, count)
+        };
+        assert_eq!(
+            tools,
+            [with(Some("alpha"), 4), with(Some("beta"), 1), with(Some("gamma"), 1), with(None, 3)],
+            "round {round}"
+        );
+        let per_agent = |metric: &str| {
+            let mut points: Vec<(String, u64, f64)> =
+                capture.histogram(metric).iter().map(|h| (attrs_of(h).join(","), h.count, h.sum)).collect();
+            points.sort_by(|a, b| a.0.cmp(&b.0));
+            points
+        };
+        // Tool calls made, model calls made (none): alpha ran twice with two tools each.
+        for (metric, alpha, others) in
+            [("gen_ai.invoke_agent.tool_calls", 4.0, 1.0), ("gen_ai.invoke_agent.inference_calls", 0.0, 0.0)]
+        {
+            assert_eq!(
+                per_agent(metric),
+                [
+                    ("gen_ai.agent.name=alpha".to_owned(), 2, alpha),
+                    ("gen_ai.agent.name=beta".to_owned(), 1, others),
+                    ("gen_ai.agent.name=gamma".to_owned(), 1, others)
+                ],
+                "{metric}, round {round}"
+            );
+        }
+        let durations: Vec<(String, u64)> =
+            per_agent("gen_ai.invoke_agent.duration").into_iter().map(|(attrs, count, _)| (attrs, count)).collect();
+        assert_eq!(
+            durations,
+            [
+                ("gen_ai.agent.name=alpha".to_owned(), 2),
+                ("gen_ai.agent.name=beta".to_owned(), 1),
+                ("gen_ai.agent.name=gamma".to_owned(), 1)
+            ],
+            "round {round}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_and_workflows_carry_the_totals_of_what_ran_inside_them() {
     let capture = Capture::new();
