@@ -80,6 +80,20 @@ impl SpanGuard {
         site: Option<&'static CallSite>,
         describe: impl FnOnce(&mut Attributes),
     ) -> SpanGuard {
+        SpanGuard::start_described(operation, kind, name, capacity, site, &mut once(describe))
+    }
+
+    /// [`SpanGuard::start`], compiled once for every call site: only the writing of the
+    /// attributes is the site's own code.
+    #[inline(never)]
+    fn start_described(
+        operation: Operation,
+        kind: SpanKind,
+        name: Option<&'static str>,
+        capacity: usize,
+        site: Option<&'static CallSite>,
+        describe: &mut dyn FnMut(&mut Attributes),
+    ) -> SpanGuard {
         match prepare(operation, kind, name, capacity, site, describe) {
             Some(prepared) => SpanGuard::build(prepared.tracer.as_ref(), prepared.parts),
             None => SpanGuard::NONE,
@@ -400,7 +414,7 @@ impl DeferredSpan {
         site: Option<&'static CallSite>,
         describe: impl FnOnce(&mut Attributes),
     ) -> DeferredSpan {
-        DeferredSpan(prepare(operation, kind, name, capacity, site, describe).map(|prepared| Pending {
+        DeferredSpan(prepare(operation, kind, name, capacity, site, &mut once(describe)).map(|prepared| Pending {
             fresh: prepared.tracer.as_ref().is_some_and(SpanSource::is_fresh),
             parts: prepared.parts,
         }))
@@ -447,16 +461,26 @@ struct Prepared {
     parts: Parts,
 }
 
+/// `describe` as a function that can be called through a reference, once.
+fn once(describe: impl FnOnce(&mut Attributes)) -> impl FnMut(&mut Attributes) {
+    let mut describe = Some(describe);
+    move |attrs| {
+        if let Some(describe) = describe.take() {
+            describe(attrs);
+        }
+    }
+}
+
 /// Everything a span needs before it starts, or `None` when nothing records spans or
-/// metrics (then `describe` is not called: argument expressions are not evaluated).
-#[inline]
+/// metrics (then `describe` is not called: argument expressions are not evaluated). Not
+/// generic, so that every call site shares its code.
 fn prepare(
     operation: Operation,
     kind: SpanKind,
     name: Option<&'static str>,
     capacity: usize,
     mut site: Option<&'static CallSite>,
-    describe: impl FnOnce(&mut Attributes),
+    describe: &mut dyn FnMut(&mut Attributes),
 ) -> Option<Prepared> {
     let Sources { tracer, instruments, parent } = Sources::current(kind == SpanKind::Client)?;
     // Where content can go, decided once: on the span in the `SPAN_*` modes when there is
