@@ -284,23 +284,21 @@ async fn every_example_sends_only_what_the_conventions_define() {
     }
     let mut metric_names = std::collections::BTreeSet::new();
     let mut undefined_metrics = Vec::new();
-    for request in &received.metrics {
-        for metric in
-            request.resource_metrics.iter().flat_map(|r| r.scope_metrics.iter().flat_map(|s| s.metrics.iter()))
-        {
-            metric_names.insert(metric.name.clone());
-            match otel_genai::conventions::metric(&metric.name) {
-                Some(definition) => assert_eq!(metric.unit, definition.unit, "{}", metric.name),
-                None => undefined_metrics.push(metric.name.clone()),
-            }
-            if let Some(Data::Histogram(histogram)) = &metric.data {
-                for point in &histogram.data_points {
-                    attributes(format!("metric `{}`", metric.name), &point.attributes);
-                }
+    for metric in received.scope_metrics().flat_map(|scope| scope.metrics.iter()) {
+        metric_names.insert(metric.name.clone());
+        match otel_genai::conventions::metric(&metric.name) {
+            Some(definition) => assert_eq!(metric.unit, definition.unit, "{}", metric.name),
+            None => undefined_metrics.push(metric.name.clone()),
+        }
+        if let Some(Data::Histogram(histogram)) = &metric.data {
+            for point in &histogram.data_points {
+                attributes(format!("metric `{}`", metric.name), &point.attributes);
             }
         }
     }
     assert!(undefined_metrics.is_empty(), "metrics the conventions do not define: {undefined_metrics:?}");
+    let sdk_metrics = received.sdk_metric_names();
+    assert!(sdk_metrics.iter().all(|name| name.starts_with("otel.sdk.")), "{sdk_metrics:?}");
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     let known_events =
         ["gen_ai.client.inference.operation.details", "gen_ai.client.operation.exception", "gen_ai.evaluation.result"];

@@ -124,19 +124,15 @@ fn span_names(received: &Received) -> BTreeMap<String, usize> {
 /// bucket boundaries against the conventions.
 fn histograms(received: &Received) -> BTreeMap<String, (u64, i32)> {
     let mut metrics = BTreeMap::new();
-    for request in &received.metrics {
-        for metric in
-            request.resource_metrics.iter().flat_map(|rm| rm.scope_metrics.iter().flat_map(|s| s.metrics.iter()))
-        {
-            let Some(Data::Histogram(histogram)) = &metric.data else { panic!("{} is not a histogram", metric.name) };
-            let definition = otel_genai::conventions::metric(&metric.name).unwrap();
-            assert_eq!(metric.unit, definition.unit, "{}", metric.name);
-            let entry = metrics.entry(metric.name.clone()).or_insert((0, histogram.aggregation_temporality));
-            assert_eq!(entry.1, histogram.aggregation_temporality, "{}", metric.name);
-            for point in &histogram.data_points {
-                assert_eq!(point.explicit_bounds, definition.buckets, "{}", metric.name);
-                entry.0 += point.count;
-            }
+    for metric in received.scope_metrics().flat_map(|s| s.metrics.iter()) {
+        let Some(Data::Histogram(histogram)) = &metric.data else { panic!("{} is not a histogram", metric.name) };
+        let definition = otel_genai::conventions::metric(&metric.name).unwrap();
+        assert_eq!(metric.unit, definition.unit, "{}", metric.name);
+        let entry = metrics.entry(metric.name.clone()).or_insert((0, histogram.aggregation_temporality));
+        assert_eq!(entry.1, histogram.aggregation_temporality, "{}", metric.name);
+        for point in &histogram.data_points {
+            assert_eq!(point.explicit_bounds, definition.buckets, "{}", metric.name);
+            entry.0 += point.count;
         }
     }
     metrics
@@ -177,9 +173,7 @@ fn check(received: &Received, said: &str, expect_protocol: &str, temporality: Ag
         .traces
         .iter()
         .flat_map(|r| r.resource_spans.iter().flat_map(|rs| rs.scope_spans.iter().map(|s| (&s.scope, &s.schema_url))))
-        .chain(received.metrics.iter().flat_map(|r| {
-            r.resource_metrics.iter().flat_map(|rm| rm.scope_metrics.iter().map(|s| (&s.scope, &s.schema_url)))
-        }))
+        .chain(received.scope_metrics().map(|s| (&s.scope, &s.schema_url)))
         .chain(received.logs.iter().flat_map(|r| {
             r.resource_logs.iter().flat_map(|rl| rl.scope_logs.iter().map(|s| (&s.scope, &s.schema_url)))
         }));
@@ -188,6 +182,9 @@ fn check(received: &Received, said: &str, expect_protocol: &str, temporality: Ag
         assert_eq!((scope.name.as_str(), scope.version.as_str()), ("otel-genai", env!("CARGO_PKG_VERSION")));
         assert_eq!(schema_url, otel_genai::SCHEMA_URL);
     }
+    // Beside ours, only the SDK's own health metrics.
+    let sdk_metrics = received.sdk_metric_names();
+    assert!(sdk_metrics.iter().all(|name| name.starts_with("otel.sdk.")), "{sdk_metrics:?}");
 
     // Spans: names, parents, kinds, status, typed attributes.
     let spans: Vec<&Span> = received

@@ -21,6 +21,7 @@ use crate::span::tracer::scope;
 #[derive(Debug)]
 pub(crate) struct Instruments {
     /// Tells these instruments from those of another provider (call sites bind to them).
+    #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
     pub(crate) id: u64,
     pub(crate) client_duration: Histogram<f64>,
     pub(crate) token_usage: Histogram<u64>,

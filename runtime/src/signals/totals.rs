@@ -55,6 +55,7 @@ pub(crate) struct RunNode {
     pub(crate) name: Option<Value>,
     /// The agent's call site, when its name is written there as a literal: the tools it
     /// executes bind their metrics to that name.
+    #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
     pub(crate) site: Option<&'static CallSite>,
     own_inference_calls: AtomicU64,
     own_tool_calls: AtomicU64,

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+#[cfg(feature = "bound-instruments")]
 use opentelemetry::metrics::BoundHistogram;
 use opentelemetry::{Key, KeyValue, Value};
 
@@ -32,6 +33,7 @@ pub(crate) struct Call {
     /// (`cost_len` of them).
     attrs: Cow<'static, [KeyValue]>,
     /// The call site `attrs` are borrowed from.
+    #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
     site: Option<&'static CallSite>,
     cost_len: usize,
     error_type: Option<Cow<'static, str>>,
@@ -52,15 +54,18 @@ pub struct CallSite {
     operation: Operation,
     literals: &'static [(&'static str, &'static str)],
     metric_attributes: OnceLock<Box<[KeyValue]>>,
+    #[cfg(feature = "bound-instruments")]
     bound: [OnceLock<Bound>; BOUND_SLOTS],
 }
 
 /// How many pairs of a meter provider's instruments and an enclosing agent a call site
 /// keeps bound histograms for.
+#[cfg(feature = "bound-instruments")]
 const BOUND_SLOTS: usize = 4;
 
 /// A call site's histograms bound to its metric attributes, for one provider's instruments
 /// and, for a tool, the agent that executes it (whose name its metrics carry).
+#[cfg(feature = "bound-instruments")]
 #[derive(Debug)]
 struct Bound {
     instruments: u64,
@@ -71,6 +76,7 @@ struct Bound {
     calls: Option<(BoundHistogram<u64>, BoundHistogram<u64>)>,
 }
 
+#[cfg(feature = "bound-instruments")]
 impl Bound {
     fn new(site: &'static CallSite, instruments: &Instruments, agent: Option<(&'static CallSite, &Value)>) -> Bound {
         let mut attrs = site.metric_attributes().to_vec();
@@ -91,6 +97,7 @@ impl Bound {
     }
 }
 
+#[cfg(feature = "bound-instruments")]
 fn site_address(site: &'static CallSite) -> usize {
     std::ptr::from_ref(site) as usize
 }
@@ -102,12 +109,14 @@ impl CallSite {
             operation,
             literals,
             metric_attributes: OnceLock::new(),
+            #[cfg(feature = "bound-instruments")]
             bound: [const { OnceLock::new() }; BOUND_SLOTS],
         }
     }
 
     /// The histograms bound for `instruments` and the enclosing `agent` (its call site and
     /// name), bound on first use; `None` when every slot holds another pair.
+    #[cfg(feature = "bound-instruments")]
     fn bound(
         &'static self,
         instruments: &Instruments,
@@ -413,6 +422,7 @@ impl Call {
     fn record_metrics(&mut self, instruments: &Instruments, run: Option<&Arc<RunNode>>, model: Option<&mut ModelCall>) {
         let seconds = self.start.elapsed().as_secs_f64();
         let error_type = self.error_type.take();
+        #[cfg(feature = "bound-instruments")]
         if error_type.is_none()
             && let Some(bound) = self.bound(instruments, run)
         {
@@ -472,6 +482,7 @@ impl Call {
     /// The call site's histograms bound to this call's metric attributes: those of a call
     /// that did not fail, whose attributes are its call site's, and, for a tool, whose
     /// agent has no name or a name written at its call site.
+    #[cfg(feature = "bound-instruments")]
     fn bound(&self, instruments: &Instruments, run: Option<&Arc<RunNode>>) -> Option<&'static Bound> {
         let site = self.site?;
         let agent = match self.operation {
@@ -545,7 +556,7 @@ fn text(value: Option<&Value>) -> Option<&str> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "bound-instruments"))]
 mod tests {
     use opentelemetry_sdk::metrics::SdkMeterProvider;
 

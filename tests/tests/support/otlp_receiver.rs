@@ -24,6 +24,7 @@ use opentelemetry_proto::tonic::collector::metrics::v1::metrics_service_server::
 use opentelemetry_proto::tonic::collector::metrics::v1::{ExportMetricsServiceRequest, ExportMetricsServiceResponse};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
 use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+use opentelemetry_proto::tonic::metrics::v1::ScopeMetrics;
 use prost::Message as _;
 use tokio::net::TcpListener;
 use tonic::codegen::Service as _;
@@ -40,6 +41,33 @@ pub struct Received {
     pub authorization: Vec<Option<String>>,
     /// Why TLS handshakes failed.
     pub handshake_failures: Vec<String>,
+}
+
+/// The meter scope of the SDK's own health metrics (`otel.sdk.*`: what its processors took
+/// and dropped), which OpenTelemetry's bound instruments turn on.
+pub const SDK_SCOPE: &str = "otel.sdk";
+
+impl Received {
+    /// The scopes of the metrics received, the SDK's own left out.
+    pub fn scope_metrics(&self) -> impl Iterator<Item = &ScopeMetrics> {
+        self.all_scope_metrics().filter(|scope| !is_sdk_scope(scope))
+    }
+
+    /// The names of the SDK's own metrics received.
+    pub fn sdk_metric_names(&self) -> std::collections::BTreeSet<String> {
+        self.all_scope_metrics()
+            .filter(|scope| is_sdk_scope(scope))
+            .flat_map(|scope| scope.metrics.iter().map(|metric| metric.name.clone()))
+            .collect()
+    }
+
+    fn all_scope_metrics(&self) -> impl Iterator<Item = &ScopeMetrics> {
+        self.metrics.iter().flat_map(|request| request.resource_metrics.iter().flat_map(|rm| rm.scope_metrics.iter()))
+    }
+}
+
+fn is_sdk_scope(scope: &ScopeMetrics) -> bool {
+    scope.scope.as_ref().is_some_and(|scope| scope.name == SDK_SCOPE)
 }
 
 /// A connection after its handshake.
