@@ -58,8 +58,10 @@ pub struct CallSite {
     bound: [OnceLock<Bound>; BOUND_SLOTS],
 }
 
-/// How many pairs of a meter provider's instruments and an enclosing agent a call site
-/// keeps bound histograms for.
+/// How many pairs of a meter provider and an enclosing agent a call site keeps bound
+/// histograms for. A binding made while its histogram is at the SDK's cardinality limit
+/// records into the overflow point for as long as the binding is kept, as the SDK's bound
+/// instruments do.
 #[cfg(feature = "bound-instruments")]
 const BOUND_SLOTS: usize = 4;
 
@@ -91,6 +93,7 @@ impl Bound {
                 (instruments.agent_duration.bind(&attrs), Some(calls))
             }
             Operation::InvokeWorkflow => (instruments.workflow_duration.bind(&attrs), None),
+            // `Call::bound` binds only tools, agents and workflows.
             _ => (instruments.tool_duration.bind(&attrs), None),
         };
         Bound { instruments: instruments.id, agent: agent.map_or(0, |(site, _)| site_address(site)), duration, calls }
@@ -490,7 +493,10 @@ impl Call {
                 Some(RunNode { name: Some(name), site, .. }) => Some(((*site)?, name)),
                 _ => None,
             },
-            _ => None,
+            Operation::InvokeAgent | Operation::InvokeWorkflow => None,
+            // A retrieval (and any other client operation) records the client duration,
+            // unbound.
+            _ => return None,
         };
         site.bound(instruments, agent)
     }
@@ -558,6 +564,7 @@ fn text(value: Option<&Value>) -> Option<&str> {
 
 #[cfg(all(test, feature = "bound-instruments"))]
 mod tests {
+    use opentelemetry::metrics::MeterProvider as _;
     use opentelemetry_sdk::metrics::SdkMeterProvider;
 
     use super::*;
@@ -568,7 +575,8 @@ mod tests {
             CallSite::new(Operation::ExecuteTool, &[("gen_ai.tool.name", "t"), ("gen_ai.tool.type", "function")]);
         static AGENT: CallSite = CallSite::new(Operation::InvokeAgent, &[("gen_ai.agent.name", "a")]);
         let providers: Vec<SdkMeterProvider> = (0..BOUND_SLOTS).map(|_| SdkMeterProvider::builder().build()).collect();
-        let instruments: Vec<Instruments> = providers.iter().map(|provider| Instruments::of(provider)).collect();
+        let instruments: Vec<Instruments> =
+            providers.iter().map(|provider| Instruments::new(&provider.meter("test"))).collect();
         let name = Value::from("a");
         let first = TOOL.bound(&instruments[0], None).expect("a free slot");
         assert!(std::ptr::eq(first, TOOL.bound(&instruments[0], None).expect("bound")), "bound again");

@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::stream::{self, Stream, StreamExt};
 use opentelemetry::Value;
 use otel_genai::testing::Capture;
-use otel_genai::{GenAiChunk, StreamSummary, TokenCount, agent, gen_ai_chat, tool, workflow};
+use otel_genai::{GenAiChunk, StreamSummary, TokenCount, agent, gen_ai_chat, retrieval, tool, workflow};
 
 use crate::{ChatResponse, response};
 
@@ -233,6 +233,22 @@ async fn a_call_sites_metrics_are_the_same_for_every_provider_and_agent_it_runs_
             "round {round}"
         );
     }
+}
+
+#[retrieval(data_source = "kb-docs")]
+async fn find(query: &str) -> usize {
+    query.len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retrieval_written_in_literals_records_the_client_duration() {
+    let capture = Capture::new();
+    capture.scope(async { find("rust").await + find("otel").await }).await;
+    let client = capture.histogram("gen_ai.client.operation.duration");
+    assert_eq!(client.len(), 1, "{client:?}");
+    assert_eq!(attrs_of(&client[0]), ["gen_ai.operation.name=retrieval"]);
+    assert_eq!(client[0].count, 2);
+    assert!(capture.histogram("gen_ai.execute_tool.duration").is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
