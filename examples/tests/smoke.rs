@@ -332,6 +332,42 @@ fn metrics_print_on_the_console_when_asked() {
             .is_some_and(|l| l.contains("count=4 sum=21 {token}"))
     );
     assert!(line("gen_ai.workflow.duration", "gen_ai.workflow.name=faq-batch").is_some_and(|l| l.contains("count=1")));
+    // Under each histogram point, its buckets: the conventions' boundaries, with the counts.
+    let input = metrics
+        .iter()
+        .position(|l| l.starts_with("  gen_ai.client.token.usage{") && l.contains("gen_ai.token.type=input"))
+        .expect(&stdout);
+    let buckets: Vec<(&str, u64)> = metrics[input + 1]
+        .strip_prefix("    buckets ")
+        .expect(metrics[input + 1])
+        .split(' ')
+        .map(|bucket| {
+            let (bound, count) = bucket.rsplit_once(':').expect(bucket);
+            (bound, count.parse().expect(bucket))
+        })
+        .collect();
+    let bounds: Vec<&str> = buckets.iter().map(|(bound, _)| *bound).collect();
+    assert_eq!(
+        bounds,
+        [
+            "≤1",
+            "≤4",
+            "≤16",
+            "≤64",
+            "≤256",
+            "≤1024",
+            "≤4096",
+            "≤16384",
+            "≤65536",
+            "≤262144",
+            "≤1048576",
+            "≤4194304",
+            "≤16777216",
+            "≤67108864",
+            ">67108864"
+        ]
+    );
+    assert_eq!(buckets.iter().map(|(_, count)| count).sum::<u64>(), 4);
     // The trace tree still prints: the traces exporter is left as it was.
     assert!(stdout.starts_with("invoke_workflow faq-batch"), "{stdout}");
 }

@@ -180,8 +180,33 @@ impl DoubleAttribute for f64 {
 }
 
 impl DoubleAttribute for f32 {
+    /// The decimal the `f32` was written as (`0.2`, not `0.20000000298023224`): its shortest
+    /// representation, read back as an `f64`.
     fn double_value(&self) -> Option<f64> {
-        Some(f64::from(*self))
+        let mut text = DecimalText { bytes: [0; 64], len: 0 };
+        let shortest = std::fmt::Write::write_fmt(&mut text, format_args!("{self}")).ok().and_then(|()| text.parse());
+        Some(shortest.unwrap_or(f64::from(*self)))
+    }
+}
+
+/// A number's text, written on the stack.
+struct DecimalText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl DecimalText {
+    fn parse(&self) -> Option<f64> {
+        std::str::from_utf8(&self.bytes[..self.len]).ok()?.parse().ok()
+    }
+}
+
+impl std::fmt::Write for DecimalText {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len + text.len();
+        self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -335,6 +360,17 @@ impl Attributes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_f32_keeps_the_decimal_it_was_written_as() {
+        for (written, expected) in
+            [(0.2_f32, 0.2_f64), (0.7, 0.7), (1.0e30, 1.0e30), (-3.5, -3.5), (f32::MAX, 3.4028235e38)]
+        {
+            assert_eq!(written.double_value(), Some(expected), "{written}");
+        }
+        assert_eq!(f32::INFINITY.double_value(), Some(f64::INFINITY));
+        assert!(f32::NAN.double_value().is_some_and(f64::is_nan));
+    }
 
     #[test]
     fn typed_setters_convert_and_skip_none() {

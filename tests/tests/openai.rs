@@ -28,7 +28,7 @@ fn chat_request(model: &str) -> CreateChatCompletionRequest {
     CreateChatCompletionRequestArgs::default()
         .model(model)
         .messages([ChatCompletionRequestUserMessage::from("What is OpenTelemetry?").into()])
-        .temperature(0.5)
+        .temperature(0.2)
         .top_p(0.9)
         .max_completion_tokens(256_u32)
         .seed(42)
@@ -72,8 +72,8 @@ async fn a_chat_completion_records_request_response_usage_cost_and_metrics() {
     let expected: [(&str, Value); 22] = [
         ("gen_ai.operation.name", "chat".into()),
         ("gen_ai.request.model", "gpt-4o-mini".into()),
-        ("gen_ai.request.temperature", 0.5.into()),
-        ("gen_ai.request.top_p", f64::from(0.9_f32).into()),
+        ("gen_ai.request.temperature", 0.2.into()),
+        ("gen_ai.request.top_p", 0.9.into()),
         ("gen_ai.request.max_tokens", 256_i64.into()),
         ("gen_ai.request.seed", 42_i64.into()),
         ("gen_ai.request.choice.count", 2_i64.into()),

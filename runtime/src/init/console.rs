@@ -148,26 +148,45 @@ fn attributes_text<'a>(attributes: impl Iterator<Item = &'a KeyValue>) -> String
 
 fn metric_lines<T: std::fmt::Display + Copy>(text: &mut String, name: &str, unit: &str, data: &MetricData<T>) {
     use std::fmt::Write as _;
-    // Each point: its attributes and what it measured.
-    let points: Vec<(String, String)> = match data {
+    // Each point: its attributes, what it measured and, for an explicit-bucket histogram,
+    // how many values fell in each bucket.
+    let points: Vec<(String, String, Option<String>)> = match data {
         MetricData::Sum(sum) => {
-            sum.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()))).collect()
+            sum.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()), None)).collect()
         }
         MetricData::Gauge(gauge) => {
-            gauge.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()))).collect()
+            gauge.data_points().map(|p| (attributes_text(p.attributes()), format!("= {}", p.value()), None)).collect()
         }
         MetricData::Histogram(histogram) => histogram
             .data_points()
-            .map(|p| (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum())))
+            .map(|p| {
+                let buckets = buckets_text(p.bounds(), p.bucket_counts());
+                (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum()), Some(buckets))
+            })
             .collect(),
         MetricData::ExponentialHistogram(histogram) => histogram
             .data_points()
-            .map(|p| (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum())))
+            .map(|p| (attributes_text(p.attributes()), format!("count={} sum={}", p.count(), p.sum()), None))
             .collect(),
     };
-    for (attributes, measured) in points {
+    for (attributes, measured, buckets) in points {
         let _ = writeln!(text, "  {name}{attributes} {measured} {unit}");
+        if let Some(buckets) = buckets {
+            let _ = writeln!(text, "    buckets {buckets}");
+        }
     }
+}
+
+/// Each bucket's upper bound and count: `≤0.01:0 ≤0.02:3 … >81.92:0`.
+fn buckets_text(bounds: impl Iterator<Item = f64>, counts: impl Iterator<Item = u64>) -> String {
+    let bounds: Vec<f64> = bounds.collect();
+    let counts: Vec<u64> = counts.collect();
+    let mut parts: Vec<String> = bounds.iter().zip(&counts).map(|(bound, count)| format!("≤{bound}:{count}")).collect();
+    // One count more than bounds: the values above the last.
+    if let (Some(last), Some(above)) = (bounds.last(), counts.get(bounds.len())) {
+        parts.push(format!(">{last}:{above}"));
+    }
+    parts.join(" ")
 }
 
 /// A log record's value as the tree prints attribute values.

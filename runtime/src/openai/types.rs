@@ -66,10 +66,10 @@ fn service_tier_name(tier: &ServiceTier) -> &'static str {
 impl GenAiRequest for CreateChatCompletionRequest {
     fn record(&self, attrs: &mut Attributes) {
         attrs.set(attr::GEN_AI_REQUEST_MODEL, self.model.as_str());
-        attrs.set(attr::GEN_AI_REQUEST_TEMPERATURE, self.temperature.map(f64::from));
-        attrs.set(attr::GEN_AI_REQUEST_TOP_P, self.top_p.map(f64::from));
-        attrs.set(attr::GEN_AI_REQUEST_FREQUENCY_PENALTY, self.frequency_penalty.map(f64::from));
-        attrs.set(attr::GEN_AI_REQUEST_PRESENCE_PENALTY, self.presence_penalty.map(f64::from));
+        attrs.set_double(attr::GEN_AI_REQUEST_TEMPERATURE, &self.temperature);
+        attrs.set_double(attr::GEN_AI_REQUEST_TOP_P, &self.top_p);
+        attrs.set_double(attr::GEN_AI_REQUEST_FREQUENCY_PENALTY, &self.frequency_penalty);
+        attrs.set_double(attr::GEN_AI_REQUEST_PRESENCE_PENALTY, &self.presence_penalty);
         #[allow(deprecated)] // still sent by many clients, and by OpenAI-compatible servers
         let (max_tokens, seed) = (self.max_completion_tokens.or(self.max_tokens), self.seed);
         attrs.set(attr::GEN_AI_REQUEST_MAX_TOKENS, max_tokens);

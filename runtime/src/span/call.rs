@@ -85,6 +85,8 @@ impl Bound {
         if let Some((_, name)) = agent {
             attrs.push(KeyValue::new(attr::GEN_AI_AGENT_NAME, name.clone()));
         }
+        // In the order the SDK keeps attribute sets in, so that its points list them alike.
+        attrs.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
         let (duration, calls) = match site.operation {
             Operation::InvokeAgent => {
                 let name: Vec<KeyValue> =
