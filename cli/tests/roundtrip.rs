@@ -248,6 +248,9 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
     assert_eq!((&model["key"], &model["calls"]), (&json!("gpt-4o-2024-08-06"), &json!(8)));
     let total_input: i64 = traces.iter().map(|t| t["input_tokens"].as_i64().unwrap()).sum();
     assert_eq!(model["input_tokens"], total_input);
+    let total_cost: f64 = traces.iter().map(|t| t["cost_usd"].as_f64().unwrap()).sum();
+    assert!(total_cost > 0.0);
+    assert!((model["cost_usd"].as_f64().unwrap() - total_cost).abs() <= 1e-7, "{model} against {total_cost}");
     assert!(
         model["p50_ms"].as_f64().unwrap() > 0.0
             && model["p95_ms"].as_f64().unwrap() >= model["p50_ms"].as_f64().unwrap()
@@ -277,6 +280,17 @@ async fn the_research_agent_read_back_through_the_views_and_mcp() {
         compared["steps_in_both"].as_array().unwrap().iter().find(|s| s["step"] == "execute_tool fetch_page").unwrap();
     assert_eq!(fetch_step["errors"], json!([0, 1]));
     assert!(compared.get("warning").is_none());
+    // The differences are the two runs' own figures, as list_traces gives them.
+    let listed = |id: &str| traces.iter().find(|t| t["trace_id"] == id).unwrap();
+    let (before, after) = (listed(&clean), listed(&error_trace));
+    let change = |field: &str| after[field].as_f64().unwrap() - before[field].as_f64().unwrap();
+    for field in ["input_tokens", "output_tokens"] {
+        assert_eq!(compared["difference"][field].as_f64(), Some(change(field)), "{field}");
+    }
+    // Rounded to hundredths of a millisecond and to 1e-8 USD on each side.
+    assert!((compared["difference"]["duration_ms"].as_f64().unwrap() - change("duration_ms")).abs() <= 0.02);
+    assert!((compared["difference"]["cost_usd"].as_f64().unwrap() - change("cost_usd")).abs() <= 2e-8);
+    assert_ne!(change("input_tokens"), 0.0, "the runs differ in tokens: {before} {after}");
 
     // Errors that say what is wrong.
     let (code, message) = mcp.error("get_trace", json!({"trace_id": "0123456789abcdef"})).await;
