@@ -52,6 +52,8 @@ pub struct Forwarded {
     pub sent: AtomicU64,
     pub dropped_queue_full: AtomicU64,
     pub given_up: AtomicU64,
+    /// Stored after forwarding stopped (during shutdown): not forwarded.
+    pub after_stop: AtomicU64,
 }
 
 /// The sending end: hands a stored request to the forwarding task.
@@ -140,7 +142,10 @@ impl Forwarder {
     /// Queues a stored request; when the queue is full it is dropped (and counted).
     pub fn forward(&self, path: Path, body: Bytes) {
         let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(queue) = queue.as_ref() else { return };
+        let Some(queue) = queue.as_ref() else {
+            self.counts.after_stop.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
         if queue.try_send((path, body)).is_err() {
             self.counts.dropped_queue_full.fetch_add(1, Ordering::Relaxed);
             if !self.full_reported.swap(true, Ordering::Relaxed) {
@@ -163,8 +168,12 @@ impl Forwarder {
         };
         let (counts, base) = (&self.counts, &self.base);
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let after_stop = match get(&counts.after_stop) {
+            0 => String::new(),
+            late => format!("; {late} stored after forwarding stopped, not forwarded"),
+        };
         format!(
-            "forwarded {} requests to {base}; {} given up after {ATTEMPTS} attempts, {} not queued (queue full){}",
+            "forwarded {} requests to {base}; {} given up after {ATTEMPTS} attempts, {} not queued (queue full){after_stop}{}",
             get(&counts.sent),
             get(&counts.given_up),
             get(&counts.dropped_queue_full),
@@ -198,5 +207,22 @@ async fn send(client: &Client<HttpConnector, Full<Bytes>>, url: &str, body: Byte
         200..=299 => Ok(()),
         429 | 502 | 503 | 504 => Err((true, format!("HTTP {status}"))),
         _ => Err((false, format!("HTTP {status}: the collector refuses the data"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn what_is_stored_after_forwarding_stopped_is_counted_and_said() {
+        // Nothing listens on port 9 of loopback; nothing is queued before the stop anyway.
+        let forwarder = Forwarder::start("http://127.0.0.1:9".to_owned());
+        let said = forwarder.finish(Duration::from_millis(100)).await;
+        assert!(!said.contains("after forwarding stopped"), "{said}");
+        forwarder.forward(Path::Traces, Bytes::from_static(b"late"));
+        assert_eq!(forwarder.counts.after_stop.load(Ordering::Relaxed), 1);
+        let said = forwarder.finish(Duration::from_millis(100)).await;
+        assert!(said.ends_with("; 1 stored after forwarding stopped, not forwarded"), "{said}");
     }
 }

@@ -126,8 +126,33 @@ async fn malformed_requests_get_the_protocol_error_and_store_nothing() {
     assert!(ok, "{stderr}");
     assert!(tree.starts_with("execute_tool lookup  ") && tree.contains("ERROR timeout: took too long"), "{tree}");
 
+    // A root named `invoke_workflow nightly`, with no agent or tool in it, is found by its
+    // whole name or by what follows the operation, not by a part of either.
+    let workflow = json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "json-client"}}]},
+        "scopeSpans": [{"scope": {"name": "by-hand"}, "spans": [{
+            "traceId": "6c9f0008a9149214e37ac744924ed71d",
+            "spanId": "fff2ac8fd4d2c285",
+            "name": "invoke_workflow nightly",
+            "kind": 1,
+            "startTimeUnixNano": (now_ns() - 5_000_000).to_string(),
+            "endTimeUnixNano": now_ns().to_string(),
+            "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "invoke_workflow"}}]
+        }]}]
+    }]});
+    let (status, _, _) =
+        post(&serve.http, "/v1/traces", "application/json", serde_json::to_vec(&workflow).unwrap()).await;
+    assert_eq!(status, 200);
+    for (name, found) in
+        [("nightly", true), ("invoke_workflow nightly", true), ("night", false), ("invoke_workflow", false)]
+    {
+        let (ok, listed, stderr) = run(&db, &["traces", "--name", name]);
+        assert!(ok, "{stderr}");
+        assert_eq!(listed.contains("6c9f0008a9149214e37ac744924ed71d"), found, "--name {name}: {listed}");
+    }
+
     let said = serve.stop();
-    assert!(said.last().unwrap().starts_with("otel-genai: stored 5 spans, 0 events and 0 metric points"), "{said:?}");
+    assert!(said.last().unwrap().starts_with("otel-genai: stored 6 spans, 0 events and 0 metric points"), "{said:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

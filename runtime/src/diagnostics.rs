@@ -16,11 +16,12 @@ impl Diagnostics {
     }
 
     pub(crate) fn say(&self, message: &str) {
-        let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = match out.as_mut() {
-            Some(out) => writeln!(out, "otel-genai: {message}").and_then(|()| out.flush()),
-            None => writeln!(std::io::stderr().lock(), "otel-genai: {message}"),
-        };
+        match self.0.lock().unwrap_or_else(PoisonError::into_inner).as_mut() {
+            Some(out) => {
+                let _ = writeln!(out, "otel-genai: {message}").and_then(|()| out.flush());
+            }
+            None => say_on_stderr(message),
+        }
     }
 }
 
@@ -39,6 +40,12 @@ pub(crate) fn set_process(diagnostics: Diagnostics) {
 
 /// Says `message` where messages about the whole process go. Callers say each thing once.
 pub(crate) fn say(message: &str) {
-    let diagnostics = PROCESS.read().unwrap_or_else(PoisonError::into_inner).clone();
-    diagnostics.unwrap_or_default().say(message);
+    match PROCESS.read().unwrap_or_else(PoisonError::into_inner).as_ref() {
+        Some(diagnostics) => diagnostics.say(message),
+        None => say_on_stderr(message),
+    }
+}
+
+fn say_on_stderr(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "otel-genai: {message}");
 }

@@ -26,6 +26,8 @@ fn a_header_set_in_code_wins_over_the_environment() {
                 .otlp_endpoint(receiver.endpoint())
                 .protocol(protocol)
                 .header("authorization", "from-config")
+                // A gRPC binary header (base64 on the wire) goes too; over HTTP it is any header.
+                .header("x-trace-tag-bin", "dGFn")
                 .exporters(Signal::Metrics, [])
                 .exporters(Signal::Logs, [])
                 .announce(false);
@@ -33,7 +35,8 @@ fn a_header_set_in_code_wins_over_the_environment() {
             assert_eq!(lookup(1).await, 2);
             tokio::task::block_in_place(|| telemetry.shutdown());
             let received = receiver.received();
-            assert_eq!(received.authorization, [Some("from-config".to_owned())], "{protocol}");
+            assert_eq!(received.header("authorization"), [Some("from-config".to_owned())], "{protocol}");
+            assert_eq!(received.header("x-trace-tag-bin"), [Some("dGFn".to_owned())], "{protocol}");
         }
     });
 }

@@ -147,9 +147,9 @@ fn check(received: &Received, said: &str, expect_protocol: &str, temporality: Ag
     assert!(said.starts_with(&announcement) && said.lines().count() == 1, "{said}");
     assert!(received.requests.iter().all(|(protocol, _)| *protocol == expect_protocol), "{:?}", received.requests);
     assert!(
-        received.authorization.iter().all(|value| value.as_deref() == Some("Basic cGs6c2s=")),
+        received.header("authorization").iter().all(|value| value.as_deref() == Some("Basic cGs6c2s=")),
         "headers: {:?}",
-        received.authorization
+        received.header("authorization")
     );
 
     // Resource and scope, on every signal.

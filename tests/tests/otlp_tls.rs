@@ -68,7 +68,7 @@ async fn every_protocol_reaches_an_https_collector_that_the_named_ca_signed() {
         let received = receiver.received();
         assert_eq!(receiver.span_count(), 3, "{protocol}");
         assert!(received.requests.iter().all(|(kind, _)| *kind == protocol), "{protocol}: {:?}", received.requests);
-        assert!(received.authorization.iter().all(|a| a.as_deref() == Some("Bearer secret")));
+        assert!(received.header("authorization").iter().all(|a| a.as_deref() == Some("Bearer secret")));
         assert_eq!(received.handshake_failures, Vec::<String>::new());
         let announced = format!("exporting traces over OTLP ({protocol}) to {}", receiver.endpoint());
         assert_eq!(diagnostics.lines(), [format!("otel-genai: {announced}")], "{protocol}");

@@ -112,5 +112,32 @@ fn process_wide_problems_are_said_once_where_init_says_things() {
         error.starts_with(&format!("cannot price model calls: cannot read the price table {}: ", missing.display())),
         "{error}"
     );
+
+    // An init that fails after reading a good table changes nothing process-wide: the table in
+    // use and where process-wide messages go stay those of the init that succeeded.
+    let cheaper = dir.join("cheaper.json");
+    std::fs::write(&cheaper, r#"{"prices": {"openai": {"house-model": {"input": 0.5, "output": 1.0}}}}"#).unwrap();
+    let failing = Config::default()
+        .otlp_endpoint("http://127.0.0.1:9")
+        .header("not a header name", "x")
+        .pricing_file(&cheaper)
+        .announce(false);
+    let error = otel_genai::init_with(failing).unwrap_err().to_string();
+    assert!(error.contains("not a header name=x"), "{error}");
+    capture.in_scope(|| {
+        for model in ["house-model", "other-model"] {
+            chat(&Request { model: model.into(), messages: Vec::new() });
+        }
+    });
+    let spans = capture.spans();
+    let cost = |model: &str| {
+        let span = spans.iter().rev().find(|span| {
+            span.attributes.iter().any(|kv| kv.key.as_str() == "gen_ai.request.model" && kv.value.as_str() == model)
+        });
+        span.and_then(|span| span.attributes.iter().find(|kv| kv.key.as_str() == "gen_ai.usage.cost"))
+            .map(|kv| kv.value.clone())
+    };
+    assert_eq!(cost("house-model"), Some(opentelemetry::Value::F64(0.007)));
+    assert_eq!(said.count("no price for openai model \"other-model\""), 1, "{}", said.text());
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -180,7 +180,7 @@ impl Reader {
             let n = query.bind(name.clone());
             query.add(format!(
                 "(t.root_name = {n} OR substr(t.root_name, -length({n}) - 1) = ' ' || {n} OR EXISTS (SELECT 1 FROM
-                  spans s WHERE s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n} OR s.name = {n})))"
+                  spans s WHERE s.trace_id = t.trace_id AND (s.agent = {n} OR s.tool = {n})))"
             ));
         }
         if filter.errors_only {

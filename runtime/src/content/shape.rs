@@ -127,13 +127,17 @@ fn captured_json_within(kind: ContentKind, mut value: Value, limit: usize) -> St
 /// name): cut, the value would no longer say it, so only other texts are cut.
 const STRUCTURAL: [&str; 8] = ["type", "role", "modality", "mime_type", "finish_reason", "id", "name", "file_id"];
 
-fn structural(key: &str, field: &Value) -> bool {
-    field.is_string() && STRUCTURAL.contains(&key)
+/// Whether the field `key` of an object with `fields` says what a message or part is: only
+/// in an item of the message model (it has a `type` or a `role`), not in the application's
+/// own JSON inside one (a tool's arguments or result may well have a long `name`).
+fn structural(fields: &serde_json::Map<String, Value>, key: &str, field: &Value) -> bool {
+    field.is_string() && STRUCTURAL.contains(&key) && (fields.contains_key("type") || fields.contains_key("role"))
 }
 
 /// The fields of an object whose text may be cut.
 fn cuttable(fields: &mut serde_json::Map<String, Value>) -> impl Iterator<Item = &mut Value> {
-    fields.iter_mut().filter(|(key, field)| !structural(key, field)).map(|(_, field)| field)
+    let kept: Vec<bool> = fields.iter().map(|(key, field)| structural(fields, key, field)).collect();
+    fields.values_mut().zip(kept).filter(|(_, kept)| !kept).map(|(field, _)| field)
 }
 
 /// How many texts `value` holds that may be cut, and their length in bytes.
@@ -144,7 +148,7 @@ fn cuttable_strings(value: &Value) -> (usize, usize) {
         Value::Array(items) => items.iter().map(cuttable_strings).fold((0, 0), add),
         Value::Object(fields) => fields
             .iter()
-            .filter(|(key, field)| !structural(key, field))
+            .filter(|(key, field)| !structural(fields, key, field))
             .map(|(_, field)| cuttable_strings(field))
             .fold((0, 0), add),
         _ => (0, 0),
@@ -295,6 +299,13 @@ mod tests {
             (&json!("tool"), &json!("tool_call_response"), &json!("call_1"))
         );
         assert!(part["response"].as_str().unwrap().ends_with('…'), "{text}");
+        // The application's own JSON (a tool's arguments) has no such fields: a long name
+        // in it is cut like any text.
+        let arguments = json!({"name": "y".repeat(1000), "count": 3});
+        let text = captured_json_within(ContentKind::ToolArguments, arguments, 100);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert!(text.len() <= 100 && parsed["name"].as_str().unwrap().ends_with('…'), "{text}");
+        assert_eq!(parsed["count"], 3);
         // No text to cut and no item to drop: an empty value of the same kind.
         let numbers = json!({"n": (0..10_000).collect::<Vec<u32>>()});
         assert_eq!(captured_json_within(ContentKind::Other, numbers, 100), "{}");

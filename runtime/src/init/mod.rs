@@ -181,7 +181,10 @@ pub fn init() -> Result<Telemetry, InitError> {
     init_with(Config::from_env()?)
 }
 
-/// Installs tracer, meter and logger providers as `config` describes.
+/// Installs tracer, meter and logger providers as `config` describes. otel-genai's own
+/// messages go to standard error, and from now on so do those about the whole process (a
+/// model with no price, a capture mode that is not one). Nothing process-wide changes when it
+/// fails.
 ///
 /// ```no_run
 /// use otel_genai::init::{Config, Protocol};
@@ -201,9 +204,7 @@ pub fn init_with(config: Config) -> Result<Telemetry, InitError> {
 /// on the messages about the whole process (a model with no price, a capture mode that is
 /// not one).
 pub fn init_with_diagnostics(config: Config, out: impl Write + Send + 'static) -> Result<Telemetry, InitError> {
-    let diagnostics = Diagnostics::to(out);
-    crate::diagnostics::set_process(diagnostics.clone());
-    init_reporting(config, diagnostics)
+    init_reporting(config, Diagnostics::to(out))
 }
 
 fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry, InitError> {
@@ -218,20 +219,25 @@ fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry,
     if config.disabled {
         return Ok(telemetry);
     }
-    if let Some(path) = &config.pricing_file {
-        crate::set_pricing(crate::Pricing::from_file(path)?);
-    }
+    // Read now, installed once nothing else can fail.
+    let pricing = config.pricing_file.as_ref().map(crate::Pricing::from_file).transpose()?;
     let targets: Vec<(Signal, OtlpTarget)> =
         Signal::ALL.into_iter().filter_map(|signal| Some((signal, config.otlp_target(signal)?))).collect();
     #[cfg(not(feature = "otlp"))]
     if let Some((signal, target)) = targets.into_iter().next() {
         return Err(InitError::OtlpUnavailable { signal, endpoint: target.endpoint });
     }
+    let process = diagnostics.clone();
     #[cfg(feature = "otlp")]
     let mut pipeline =
         if targets.is_empty() { None } else { Some(otlp::Pipeline::start(&targets, &config, diagnostics)?) };
     #[cfg(not(feature = "otlp"))]
     let _ = diagnostics;
+    // Nothing fails from here on: what is process-wide changes only now.
+    crate::diagnostics::set_process(process);
+    if let Some(pricing) = pricing {
+        crate::set_pricing(pricing);
+    }
     let resource = resource(&config);
 
     let exporters = config.exporters_of(Signal::Traces);

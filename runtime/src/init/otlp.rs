@@ -239,8 +239,14 @@ fn over_grpc<B: WithExportConfig + WithTonicConfig>(
         .with_retry_policy(no_retries())
         .with_interceptor(move |mut request: tonic::Request<()>| {
             for entry in metadata.iter() {
-                if let KeyAndValueRef::Ascii(key, value) = entry {
-                    request.metadata_mut().insert(key.clone(), value.clone());
+                match entry {
+                    KeyAndValueRef::Ascii(key, value) => {
+                        request.metadata_mut().insert(key.clone(), value.clone());
+                    }
+                    // A name ending in `-bin`: its value is sent as given (base64).
+                    KeyAndValueRef::Binary(key, value) => {
+                        request.metadata_mut().insert_bin(key.clone(), value.clone());
+                    }
                 }
             }
             Ok(request)

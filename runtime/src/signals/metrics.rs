@@ -7,8 +7,8 @@
 //! provider changed. A provider with no state at all (the no-op provider the global starts
 //! with) records nothing, and then no metric work is done.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use opentelemetry::global;
 use opentelemetry::metrics::{Histogram, HistogramBuilder, Meter, MeterProvider};
@@ -20,10 +20,9 @@ use crate::span::tracer::scope;
 /// The histograms the span macros record into.
 #[derive(Debug)]
 pub(crate) struct Instruments {
-    /// Tells these instruments' provider from another: call sites bind to it. The same on
-    /// every thread for the global provider, one of its own for a scoped one.
+    /// The provider they were made from: call sites bind to it.
     #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
-    pub(crate) id: u64,
+    pub(crate) provider: ProviderKey,
     pub(crate) client_duration: Histogram<f64>,
     pub(crate) token_usage: Histogram<u64>,
     pub(crate) time_to_first_chunk: Histogram<f64>,
@@ -38,13 +37,15 @@ pub(crate) struct Instruments {
 }
 
 impl Instruments {
+    /// Instruments of a provider of their own (one scoped to a context).
     pub(crate) fn new(meter: &Meter) -> Instruments {
-        Instruments::with_id(meter, next_id())
+        static SCOPED: AtomicU64 = AtomicU64::new(0);
+        Instruments::with_key(meter, ProviderKey::Scoped(SCOPED.fetch_add(1, Ordering::Relaxed)))
     }
 
-    fn with_id(meter: &Meter, id: u64) -> Instruments {
+    fn with_key(meter: &Meter, provider: ProviderKey) -> Instruments {
         Instruments {
-            id,
+            provider,
             client_duration: f64_histogram(meter, metric_names::GEN_AI_CLIENT_OPERATION_DURATION),
             token_usage: u64_histogram(meter, metric_names::GEN_AI_CLIENT_TOKEN_USAGE),
             time_to_first_chunk: f64_histogram(meter, metric_names::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK),
@@ -62,32 +63,19 @@ impl Instruments {
     /// Instruments for the global `provider`'s meter of this crate's scope; `address` and
     /// `generation` say which provider it is.
     fn of_global(provider: &dyn MeterProvider, address: usize, generation: u64) -> Instruments {
-        Instruments::with_id(&provider.meter_with_scope(scope()), global_provider_id(address, generation))
+        Instruments::with_key(&provider.meter_with_scope(scope()), ProviderKey::Global { address, generation })
     }
 }
 
-fn next_id() -> u64 {
-    static IDS: AtomicU64 = AtomicU64::new(1);
-    IDS.fetch_add(1, Ordering::Relaxed)
-}
-
-/// One id for the global provider, whichever thread makes its instruments: each thread makes
-/// its own (they share the SDK's aggregation), and the instruments a call site binds on one
-/// thread serve every other.
-fn global_provider_id(address: usize, generation: u64) -> u64 {
-    /// The providers seen last (a thread may still be on the one before).
-    const KEPT: usize = 8;
-    static SEEN: Mutex<Vec<(usize, u64, u64)>> = Mutex::new(Vec::new());
-    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&(.., id)) = seen.iter().find(|(a, g, _)| (*a, *g) == (address, generation)) {
-        return id;
-    }
-    if seen.len() == KEPT {
-        seen.remove(0);
-    }
-    let id = next_id();
-    seen.push((address, generation, id));
-    id
+/// Which provider instruments were made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProviderKey {
+    /// The global provider at this address, installed in this generation: each thread makes
+    /// its own instruments of it (they share the SDK's aggregation), all with this key, so
+    /// that what a call site binds on one thread serves every other.
+    Global { address: usize, generation: u64 },
+    /// A provider scoped to a context: one per set of instruments.
+    Scoped(u64),
 }
 
 fn f64_histogram(meter: &Meter, name: &'static str) -> Histogram<f64> {
@@ -176,18 +164,6 @@ pub(crate) fn global_instruments() -> Option<Arc<Instruments>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_thread_has_one_id_for_one_global_provider() {
-        let on_threads: Vec<u64> = (0..4)
-            .map(|_| std::thread::spawn(|| global_provider_id(0x5eed, 7)))
-            .map(|thread| thread.join().expect("no panic"))
-            .collect();
-        assert!(on_threads.iter().all(|id| *id == on_threads[0]), "{on_threads:?}");
-        assert_ne!(global_provider_id(0x5eed, 8), on_threads[0], "another generation");
-        assert_ne!(global_provider_id(0xbeef, 7), on_threads[0], "another provider");
-        assert_eq!(global_provider_id(0x5eed, 7), on_threads[0]);
-    }
 
     #[test]
     fn every_instrument_has_its_unit_and_bucket_boundaries() {

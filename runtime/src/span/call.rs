@@ -13,6 +13,8 @@ use crate::TokenCount;
 use crate::conventions::{self, metric_names};
 use crate::semconv::{Operation, attr};
 use crate::signals::metrics::Instruments;
+#[cfg(feature = "bound-instruments")]
+use crate::signals::metrics::ProviderKey;
 use crate::signals::pricing::{self, Price};
 use crate::signals::totals::{RunNode, Usage};
 use crate::span::attributes::Attributes;
@@ -27,14 +29,13 @@ pub(crate) struct Call {
     operation: Operation,
     instruments: Option<Arc<Instruments>>,
     pub(crate) start: Instant,
-    /// The low-cardinality attributes its metrics carry (kept only when metrics are on):
-    /// borrowed from the call site when they are the same on every call, owned once the
-    /// call adds one. For a model call the ones its cost metric carries come first
-    /// (`cost_len` of them).
-    attrs: Cow<'static, [KeyValue]>,
-    /// The call site `attrs` are borrowed from.
-    #[cfg_attr(not(feature = "bound-instruments"), allow(dead_code))]
+    /// The call site whose metric attributes are this call's, while the call has added
+    /// none of its own (then they are in `attrs`).
     site: Option<&'static CallSite>,
+    /// The low-cardinality attributes its metrics carry, when not the call site's (kept
+    /// only when metrics are on). For a model call the ones its cost metric carries come
+    /// first (`cost_len` of them).
+    attrs: Vec<KeyValue>,
     cost_len: usize,
     error_type: Option<Cow<'static, str>>,
     /// A model call's usage, cost and details.
@@ -70,7 +71,7 @@ const BOUND_SLOTS: usize = 4;
 #[cfg(feature = "bound-instruments")]
 #[derive(Debug)]
 struct Bound {
-    instruments: u64,
+    provider: ProviderKey,
     /// The address of the enclosing agent's call site; 0 for none.
     agent: usize,
     duration: BoundHistogram<f64>,
@@ -98,7 +99,12 @@ impl Bound {
             // `Call::bound` binds only tools, agents and workflows.
             _ => (instruments.tool_duration.bind(&attrs), None),
         };
-        Bound { instruments: instruments.id, agent: agent.map_or(0, |(site, _)| site_address(site)), duration, calls }
+        Bound {
+            provider: instruments.provider,
+            agent: agent.map_or(0, |(site, _)| site_address(site)),
+            duration,
+            calls,
+        }
     }
 }
 
@@ -131,7 +137,7 @@ impl CallSite {
         self.bound
             .iter()
             .map(|slot| slot.get_or_init(|| Bound::new(self, instruments, agent)))
-            .find(|bound| bound.instruments == instruments.id && bound.agent == agent_address)
+            .find(|bound| bound.provider == instruments.provider && bound.agent == agent_address)
     }
 
     /// The metric attributes of every call from here: the operation name and the literals
@@ -215,13 +221,13 @@ fn metric_attributes(operation: Operation) -> &'static MetricNames {
     }
 }
 
-/// The attribute names of the cost metric.
 /// Whether the cost metric carries the response model.
 fn response_model_costs() -> bool {
     static COSTS: OnceLock<bool> = OnceLock::new();
     *COSTS.get_or_init(|| cost_attributes().contains(&attr::GEN_AI_RESPONSE_MODEL))
 }
 
+/// The attribute names of the cost metric.
 fn cost_attributes() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
@@ -252,11 +258,12 @@ impl Call {
         // A model call's cost metric carries some of the same attributes: they go first, and
         // it records the front of the list.
         let mut cost_len = 0;
+        // A model call's metric attributes change with its response: never a call site's
+        // (the macros give it none).
+        let site = site.filter(|_| instruments.is_some() && !model_call);
         let attrs = match (&instruments, site) {
-            // A model call's metric attributes change with its response: never a call site's
-            // (the macros give it none).
-            (Some(_), Some(site)) if !model_call => Cow::Borrowed(site.metric_attributes()),
-            (Some(_), _) => {
+            (None, _) | (_, Some(_)) => Vec::new(),
+            (Some(_), None) => {
                 let wanted = metric_attributes(operation);
                 let mut attrs = Vec::with_capacity(wanted.names.len() + 2);
                 for kv in start.iter() {
@@ -273,29 +280,30 @@ impl Call {
                         attrs.push(kv.clone());
                     }
                 }
-                Cow::Owned(attrs)
+                attrs
             }
-            (None, _) => Cow::Borrowed(&[][..]),
         };
-        let site = site.filter(|_| matches!(attrs, Cow::Borrowed(_)) && instruments.is_some());
         let model = model_call.then(|| Box::new(ModelCall::new(start)));
-        Call { operation, instruments, start: Instant::now(), attrs, site, cost_len, error_type: None, model }
+        Call { operation, instruments, start: Instant::now(), site, attrs, cost_len, error_type: None, model }
     }
 
     /// The attributes the call's metrics carry.
     fn metric_attrs(&self) -> &[KeyValue] {
-        &self.attrs
+        match self.site {
+            Some(site) => site.metric_attributes(),
+            None => &self.attrs,
+        }
     }
 
     /// The metric attributes, to add to: a call site's are copied first, with room for
     /// what a call adds (its agent, its `error.type`).
     fn metric_attrs_mut(&mut self) -> &mut Vec<KeyValue> {
-        if let Cow::Borrowed(site) = self.attrs {
-            let mut owned = Vec::with_capacity(site.len() + 2);
-            owned.extend_from_slice(site);
-            self.attrs = Cow::Owned(owned);
+        if let Some(site) = self.site.take() {
+            let site = site.metric_attributes();
+            self.attrs.reserve_exact(site.len() + 2);
+            self.attrs.extend_from_slice(site);
         }
-        self.attrs.to_mut()
+        &mut self.attrs
     }
 
     /// Records `record` with the metric attributes, `error.type` added when the call failed.

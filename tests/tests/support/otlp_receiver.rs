@@ -37,8 +37,8 @@ pub struct Received {
     pub logs: Vec<ExportLogsServiceRequest>,
     /// One entry per request: `grpc`, `http/protobuf` or `http/json`, and its path.
     pub requests: Vec<(&'static str, String)>,
-    /// The `authorization` header of each request, if any.
-    pub authorization: Vec<Option<String>>,
+    /// The headers of each request.
+    pub headers: Vec<hyper::HeaderMap>,
     /// Why TLS handshakes failed.
     pub handshake_failures: Vec<String>,
 }
@@ -48,6 +48,14 @@ pub struct Received {
 pub const SDK_SCOPE: &str = "otel.sdk";
 
 impl Received {
+    /// The header `name` of each request, if it had one that is text.
+    pub fn header(&self, name: &str) -> Vec<Option<String>> {
+        self.headers
+            .iter()
+            .map(|headers| headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned))
+            .collect()
+    }
+
     /// The scopes of the metrics received, the SDK's own left out.
     pub fn scope_metrics(&self) -> impl Iterator<Item = &ScopeMetrics> {
         self.all_scope_metrics().filter(|scope| !is_sdk_scope(scope))
@@ -216,11 +224,11 @@ where
 
 async fn answer(store: Store, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
     let path = request.uri().path().to_owned();
-    let authorization = request.headers().get("authorization").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let headers = request.headers().clone();
     let content_type =
         request.headers().get("content-type").and_then(|value| value.to_str().ok()).unwrap_or("").to_owned();
     if content_type.starts_with("application/grpc") {
-        store.record("grpc", &path, authorization);
+        store.record("grpc", &path, headers);
         let response = if path.starts_with("/opentelemetry.proto.collector.trace.v1.") {
             TraceServiceServer::new(store).call(request).await
         } else if path.starts_with("/opentelemetry.proto.collector.metrics.v1.") {
@@ -234,7 +242,7 @@ async fn answer(store: Store, request: Request<Incoming>) -> Result<Response<Bod
     }
     let json = content_type.starts_with("application/json");
     let protocol = if json { "http/json" } else { "http/protobuf" };
-    store.record(protocol, &path, authorization);
+    store.record(protocol, &path, headers);
     let Ok(body) = request.into_body().collect().await.map(|body| body.to_bytes()) else {
         return Ok(status(StatusCode::BAD_REQUEST, "unreadable body"));
     };
@@ -275,10 +283,10 @@ fn status(code: StatusCode, message: &'static str) -> Response<Body> {
 }
 
 impl Store {
-    fn record(&self, protocol: &'static str, path: &str, authorization: Option<String>) {
+    fn record(&self, protocol: &'static str, path: &str, headers: hyper::HeaderMap) {
         let mut received = self.0.lock().unwrap();
         received.requests.push((protocol, path.to_owned()));
-        received.authorization.push(authorization);
+        received.headers.push(headers);
     }
 }
 
