@@ -269,6 +269,12 @@ def metrics():
     return sorted(found, key=lambda m: m["name"])
 
 
+def events():
+    data = yaml.safe_load((ROOT / "gen-ai/events.yaml").read_text())
+    return sorted(({"name": event["name"], "brief": one_line(event["brief"])} for event in data["events"]),
+                  key=lambda e: e["name"])
+
+
 def constants(w, module, doc, items):
     """A module of name constants: `gen_ai.request.model` as `GEN_AI_REQUEST_MODEL`."""
     w(f"/// {doc}")
@@ -357,6 +363,8 @@ def main():
     w("];")
     w("")
     constants(w, "metric_names", "Every metric name as a constant, such as `GEN_AI_CLIENT_OPERATION_DURATION`.", metrics())
+    w("")
+    constants(w, "event_names", "Every event name as a constant, such as `GEN_AI_EVALUATION_RESULT`.", events())
     sys.stdout.write("\n".join(out) + "\n")
 
 

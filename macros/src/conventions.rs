@@ -2364,3 +2364,13 @@ pub mod metric_names {
     /// `gen_ai.workflow.duration`: GenAI workflow duration.
     pub const GEN_AI_WORKFLOW_DURATION: &str = "gen_ai.workflow.duration";
 }
+
+/// Every event name as a constant, such as `GEN_AI_EVALUATION_RESULT`.
+pub mod event_names {
+    /// `gen_ai.client.inference.operation.details`: Describes the details of a GenAI completion request including chat history and parameters.
+    pub const GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS: &str = "gen_ai.client.inference.operation.details";
+    /// `gen_ai.client.operation.exception`: This event represents an exception that occurred during a Generative AI client operation, such as API errors, rate limiting, model errors, timeouts, or other errors that prevent the operation from completing successfully.
+    pub const GEN_AI_CLIENT_OPERATION_EXCEPTION: &str = "gen_ai.client.operation.exception";
+    /// `gen_ai.evaluation.result`: This event captures the result of evaluating GenAI output for quality, accuracy, or other characteristics. This event SHOULD be parented to GenAI operation span being evaluated when possible or set `gen_ai.response.id` when span id is not available.
+    pub const GEN_AI_EVALUATION_RESULT: &str = "gen_ai.evaluation.result";
+}

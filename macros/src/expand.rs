@@ -52,7 +52,6 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
     let private = quote!(#krate::__private);
     let describe = Ident::new("__otel_genai_attrs", Span::mixed_site());
 
-    let model_call = matches!(operation, "chat" | "text_completion" | "generate_content" | "embeddings");
     let operation = Ident::new(&camel_case(operation), Span::call_site());
     let kind = Ident::new(if client { "Client" } else { "Internal" }, Span::call_site());
     let record_request = request.as_ref().map(|request| {
@@ -76,10 +75,9 @@ fn start_arguments(args: SpanArgs, streams: bool) -> StartArguments {
         .collect();
     // Without a request, and when no other attribute written at the start is a metric
     // attribute, the call's metric attributes are the same on every call: the call site
-    // holds them, built once.
-    // A model call's metric attributes change with its response: never a call site's.
+    // holds them, built once (the runtime does not use them for a model call, whose metric
+    // attributes change with its response).
     let fixed_metrics = request.is_none()
-        && !model_call
         && attributes.iter().all(|attribute| attribute.key.content || !is_metric_attribute(&attribute.key.name));
     let site = if fixed_metrics {
         let site = Ident::new("__OTEL_GENAI_SITE", Span::mixed_site());

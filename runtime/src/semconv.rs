@@ -3,15 +3,8 @@
 pub use crate::conventions::names as attr;
 use crate::conventions::names::*;
 
-/// The names of the events the conventions define and the runtime emits (as log records).
-pub mod event {
-    /// A client operation failed (severity WARN).
-    pub const GEN_AI_CLIENT_OPERATION_EXCEPTION: &str = "gen_ai.client.operation.exception";
-    /// A model call's request and response, content included, in the `EVENT_*` capture modes.
-    pub const GEN_AI_CLIENT_INFERENCE_OPERATION_DETAILS: &str = "gen_ai.client.inference.operation.details";
-    /// An evaluation of an earlier answer.
-    pub const GEN_AI_EVALUATION_RESULT: &str = "gen_ai.evaluation.result";
-}
+/// The names of the events the conventions define (the runtime emits them as log records).
+pub use crate::conventions::event_names as event;
 
 /// The names of the totals an agent or workflow span carries: what ran inside it, its
 /// own calls and its sub-agents' (not in the conventions: otel-genai's namespace, never

@@ -7,7 +7,7 @@ use opentelemetry::Value;
 use otel_genai::content::messages::{ChatMessage, FinishReason, Modality, OutputMessage, Part, ToolDefinition};
 use otel_genai::content::{CaptureMode, ContentKind, set_capture_mode, set_content_limit, set_content_redactor};
 use otel_genai::testing::Capture;
-use otel_genai::{GenAiRequest, GenAiResponse, gen_ai_chat, tool};
+use otel_genai::{GenAiRequest, GenAiResponse, gen_ai_chat, retrieval, tool};
 use schemas::{assert_valid, schema};
 use serde_json::json;
 
@@ -70,6 +70,12 @@ fn weather(city: &str, api_key: &str) -> serde_json::Value {
     json!({"city": city, "forecast": "sunny"})
 }
 
+/// Finds documents; the query is content, written as an attribute.
+#[retrieval(data_source = "kb", attributes(gen_ai.retrieval.query.text = query))]
+fn find(query: &str) -> usize {
+    query.len()
+}
+
 /// A client that cannot be serialised (and should not be).
 struct Client;
 
@@ -126,20 +132,12 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
         chat(&request());
         weather("Paris", "sk-secret");
         let _ = search(&Client, "rust", 3, "s-1");
+        find("a private question");
     });
     let spans = capture.spans();
-    assert_eq!(spans.len(), 3, "the chat, the tool and the search");
-    let content = |key: &str| {
-        matches!(
-            key,
-            "gen_ai.input.messages"
-                | "gen_ai.output.messages"
-                | "gen_ai.system_instructions"
-                | "gen_ai.tool.definitions"
-                | "gen_ai.tool.call.arguments"
-                | "gen_ai.tool.call.result"
-        )
-    };
+    assert_eq!(spans.len(), 4, "the chat, the tool, the search and the retrieval");
+    // Every attribute the conventions mark as content.
+    let content = |key: &str| otel_genai::conventions::attribute(key).is_some_and(|def| def.content);
     for span in &spans {
         let on_events = span.events.iter().flat_map(|event| &event.attributes);
         for kv in span.attributes.iter().chain(on_events) {
@@ -185,6 +183,10 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     let search_span = tree.find("execute_tool search").unwrap();
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.arguments"), json!({"query": "rust", "limit": 3}));
     assert_eq!(json_attr(&search_span, "gen_ai.tool.call.result"), json!(["rust:3"]));
+    // A content attribute written by the application is on the span too, in this mode.
+    let capture = Capture::new();
+    capture.in_scope(|| find("a private question"));
+    assert_eq!(capture.tree().root().str_attr("gen_ai.retrieval.query.text"), Some("a private question"));
 
     // EVENT_ONLY: the content goes to the details event, not the span.
     set_capture_mode(CaptureMode::EventOnly);
@@ -251,7 +253,10 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
         (text, kept)
     };
     let (text, kept) = truncated(300);
-    // Only texts are cut: what says what a message or part is stays whole.
+    // Only texts are cut: what says what a message or part is stays whole, and the newest
+    // message stays.
+    let newest = &kept.as_array().unwrap().last().expect("a message kept")["parts"][0];
+    assert_eq!((&newest["type"], &newest["id"]), (&json!("tool_call_response"), &json!("call_1")), "{text}");
     let types = ["text", "uri", "blob", "file", "tool_call", "tool_call_response"];
     for message in kept.as_array().unwrap() {
         assert!(["system", "user", "assistant", "tool"].contains(&message["role"].as_str().unwrap()), "{text}");
@@ -324,7 +329,20 @@ fn captured_content_follows_the_schemas_and_nothing_is_captured_while_off() {
     let keys: std::collections::BTreeSet<&str> =
         recorded.iter().map(|(at, _)| at.rsplit(' ').next().unwrap()).collect();
     assert_eq!(keys.len(), 6, "every kind of content was recorded: {keys:?}");
-    assert!(recorded.iter().filter(|(at, _)| at.starts_with("event")).count() >= 4, "{recorded:#?}");
+    // The chat's details event and the stream's.
+    let mut in_events: Vec<&str> = recorded.iter().filter_map(|(at, _)| at.strip_prefix("event: ")).collect();
+    in_events.sort_unstable();
+    assert_eq!(
+        in_events,
+        [
+            "gen_ai.input.messages",
+            "gen_ai.output.messages",
+            "gen_ai.output.messages",
+            "gen_ai.system_instructions",
+            "gen_ai.tool.definitions"
+        ],
+        "{recorded:#?}"
+    );
     for (at, text) in &recorded {
         for word in SENSITIVE {
             assert!(!text.contains(word), "{at} kept {word:?}: {text}");

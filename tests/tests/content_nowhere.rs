@@ -72,5 +72,12 @@ fn content_with_nowhere_to_go_is_not_built() {
     let details = emitted.last().unwrap();
     assert_eq!(details.record.event_name(), Some("gen_ai.client.inference.operation.details"));
     assert!(details.record.attributes_iter().any(|(key, _)| key.as_str() == "gen_ai.input.messages"));
+
+    // SPAN_AND_EVENT: built once, for both the span and the details event.
+    set_capture_mode(CaptureMode::SpanAndEvent);
+    assert_eq!(call(), 1);
+    assert!(has_messages(&spans));
+    let emitted = logs.get_emitted_logs().unwrap();
+    assert!(emitted.last().unwrap().record.attributes_iter().any(|(key, _)| key.as_str() == "gen_ai.input.messages"));
     set_capture_mode(CaptureMode::NoContent);
 }

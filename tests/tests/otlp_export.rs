@@ -182,9 +182,8 @@ fn check(received: &Received, said: &str, expect_protocol: &str, temporality: Ag
         assert_eq!((scope.name.as_str(), scope.version.as_str()), ("otel-genai", env!("CARGO_PKG_VERSION")));
         assert_eq!(schema_url, otel_genai::SCHEMA_URL);
     }
-    // Beside ours, only the SDK's own health metrics.
-    let sdk_metrics = received.sdk_metric_names();
-    assert!(sdk_metrics.iter().all(|name| name.starts_with("otel.sdk.")), "{sdk_metrics:?}");
+    // Beside ours, only the SDK's own health metrics, those the README names.
+    received.assert_sdk_metrics_documented();
 
     // Spans: names, parents, kinds, status, typed attributes.
     let spans: Vec<&Span> = received

@@ -240,22 +240,8 @@ fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry,
     }
     let resource = resource(&config);
 
-    let exporters = config.exporters_of(Signal::Traces);
-    if !exporters.is_empty() {
-        let mut builder =
-            SdkTracerProvider::builder().with_resource(resource.clone()).with_sampler(config.sampler.build());
-        if exporters.contains(&Exporter::Console) {
-            builder = builder.with_span_processor(ConsoleTreeProcessor::new());
-        }
-        #[cfg(feature = "otlp")]
-        if let Some(processor) = pipeline.as_mut().and_then(otlp::Pipeline::span_processor) {
-            builder = builder.with_span_processor(processor);
-        }
-        let provider = builder.build();
-        crate::set_tracer_provider(provider.clone());
-        telemetry.tracer_provider = Some(provider);
-    }
-
+    // The meter provider first: the SDK's span and log processors made after it report their
+    // own health through it.
     let exporters = config.exporters_of(Signal::Metrics);
     if !exporters.is_empty() {
         let mut builder = SdkMeterProvider::builder().with_resource(resource.clone());
@@ -271,6 +257,22 @@ fn init_reporting(config: Config, diagnostics: Diagnostics) -> Result<Telemetry,
         let provider = builder.build();
         crate::set_meter_provider(provider.clone());
         telemetry.meter_provider = Some(provider);
+    }
+
+    let exporters = config.exporters_of(Signal::Traces);
+    if !exporters.is_empty() {
+        let mut builder =
+            SdkTracerProvider::builder().with_resource(resource.clone()).with_sampler(config.sampler.build());
+        if exporters.contains(&Exporter::Console) {
+            builder = builder.with_span_processor(ConsoleTreeProcessor::new());
+        }
+        #[cfg(feature = "otlp")]
+        if let Some(processor) = pipeline.as_mut().and_then(otlp::Pipeline::span_processor) {
+            builder = builder.with_span_processor(processor);
+        }
+        let provider = builder.build();
+        crate::set_tracer_provider(provider.clone());
+        telemetry.tracer_provider = Some(provider);
     }
 
     let exporters = config.exporters_of(Signal::Logs);

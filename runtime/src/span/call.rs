@@ -258,8 +258,7 @@ impl Call {
         // A model call's cost metric carries some of the same attributes: they go first, and
         // it records the front of the list.
         let mut cost_len = 0;
-        // A model call's metric attributes change with its response: never a call site's
-        // (the macros give it none).
+        // A model call's metric attributes change with its response: never a call site's.
         let site = site.filter(|_| instruments.is_some() && !model_call);
         let attrs = match (&instruments, site) {
             (None, _) | (_, Some(_)) => Vec::new(),

@@ -72,7 +72,7 @@ struct Endpoint {
 fn chat_request(model: &str) -> ChatRequest<'_> {
     ChatRequest {
         model,
-        temperature: Some(0.25),
+        temperature: Some(0.2),
         max_tokens: None,
         stop: vec!["END".to_owned()],
         effort: Effort::High,
@@ -104,7 +104,7 @@ fn request_derive_records_checked_fields() {
             ("gen_ai.request.model".to_owned(), Value::from("gpt-4o")),
             ("gen_ai.request.reasoning.level".to_owned(), Value::from("high")),
             ("gen_ai.request.stop_sequences".to_owned(), strings(&["END"])),
-            ("gen_ai.request.temperature".to_owned(), Value::F64(0.25)),
+            ("gen_ai.request.temperature".to_owned(), Value::F64(0.2)),
             ("server.address".to_owned(), Value::from("api.openai.com")),
             ("server.port".to_owned(), Value::I64(443)),
         ]
@@ -204,7 +204,7 @@ async fn derived_types_drive_the_span_and_reasoning_records_events() {
     let tree = capture.tree();
     assert_eq!(tree.outline(), "invoke_agent planner\n  chat gpt-4o\n");
     let chat = tree.find("chat gpt-4o").unwrap();
-    assert_eq!(chat.attr("gen_ai.request.temperature"), Some(&Value::F64(0.25)));
+    assert_eq!(chat.attr("gen_ai.request.temperature"), Some(&Value::F64(0.2)));
     assert_eq!(chat.str_attr("server.address"), Some("api.openai.com"));
     assert_eq!(chat.str_attr("gen_ai.response.model"), Some("gpt-4o-2024"));
     assert_eq!(chat.int_attr("gen_ai.usage.input_tokens"), Some(30));

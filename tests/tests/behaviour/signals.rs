@@ -471,3 +471,38 @@ fn usage_counted_apart_from_the_cache_is_recorded_and_priced_as_the_conventions_
     let input = input.iter().find(|h| h.str_attr("gen_ai.token.type") == Some("input")).unwrap();
     assert_eq!(input.sum, 1212.0);
 }
+
+#[gen_ai_chat(provider = "openai", model = "o3")]
+fn reasoning_chat() -> otel_genai::TokenUsage {
+    otel_genai::TokenUsage {
+        input: 40,
+        output: 300,
+        cache_read_input: None,
+        cache_creation_input: None,
+        reasoning_output: Some(256),
+    }
+}
+
+#[agent(name = "thinker")]
+fn thinker() {
+    anthropic_chat();
+    reasoning_chat();
+}
+
+#[test]
+fn an_agent_totals_every_kind_of_token_its_calls_report() {
+    let capture = Capture::new();
+    capture.in_scope(thinker);
+    let tree = capture.tree();
+    let agent = tree.root();
+    for (total, expected) in [
+        ("otel_genai.total.input_tokens", 1252),
+        ("otel_genai.total.output_tokens", 380),
+        ("otel_genai.total.cache_read.input_tokens", 1000),
+        ("otel_genai.total.cache_creation.input_tokens", 200),
+        ("otel_genai.total.reasoning.output_tokens", 256),
+        ("otel_genai.total.inference_calls", 2),
+    ] {
+        assert_eq!(agent.int_attr(total), Some(expected), "{total}");
+    }
+}

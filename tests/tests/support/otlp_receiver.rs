@@ -61,12 +61,20 @@ impl Received {
         self.all_scope_metrics().filter(|scope| !is_sdk_scope(scope))
     }
 
-    /// The names of the SDK's own metrics received.
-    pub fn sdk_metric_names(&self) -> std::collections::BTreeSet<String> {
-        self.all_scope_metrics()
+    /// Checks that some of the SDK's own metrics arrived, and none but those README names.
+    pub fn assert_sdk_metrics_documented(&self) {
+        const DOCUMENTED: [&str; 4] = [
+            "otel.sdk.log.created",
+            "otel.sdk.processor.log.processed",
+            "otel.sdk.processor.log.queue.capacity",
+            "otel.sdk.processor.span.processed",
+        ];
+        let names: std::collections::BTreeSet<&str> = self
+            .all_scope_metrics()
             .filter(|scope| is_sdk_scope(scope))
-            .flat_map(|scope| scope.metrics.iter().map(|metric| metric.name.clone()))
-            .collect()
+            .flat_map(|scope| scope.metrics.iter().map(|metric| metric.name.as_str()))
+            .collect();
+        assert!(!names.is_empty() && names.iter().all(|name| DOCUMENTED.contains(name)), "{names:?}");
     }
 
     fn all_scope_metrics(&self) -> impl Iterator<Item = &ScopeMetrics> {
