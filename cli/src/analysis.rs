@@ -516,20 +516,14 @@ mod tests {
         SpanRow {
             trace_id: "ab".repeat(16),
             span_id: "cd".repeat(8),
-            parent_id: String::new(),
-            remote_parent: false,
             name: format!("invoke_agent {name}"),
             kind: 1,
             start_ns: 1_000_000,
             end_ns: 41_000_000,
-            status: 0,
-            status_message: String::new(),
             service: "svc".into(),
             scope: "scope".into(),
             attributes,
-            events: Vec::new(),
-            links: Vec::new(),
-            resource: "{}".into(),
+            ..SpanRow::default()
         }
     }
 

@@ -104,7 +104,15 @@ struct FilterArgs {
 
 impl FilterArgs {
     fn filter(&self, limit: usize) -> TraceFilter {
-        TraceFilter::recent(self.service.clone(), self.name.clone(), self.errors, self.since, self.min_duration, limit)
+        TraceFilter {
+            service: self.service.clone(),
+            name: self.name.clone(),
+            errors_only: self.errors,
+            since_ns: self.since.map(store::ago_ns),
+            min_duration_ns: self.min_duration.map(store::nanos),
+            limit,
+            ..TraceFilter::default()
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::analysis::{self, GroupBy, TraceLimits};
-use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns};
+use crate::store::{LookupError, Reader, SpanFilter, TraceFilter, ago_ns, nanos};
 
 const INSTRUCTIONS: &str = "Traces of GenAI code (LLM calls, agent runs, tool calls) recorded with OpenTelemetry \
 and stored locally by `otel-genai serve`. Start with list_traces (newest first) or find_errors; read one run with \
@@ -116,6 +116,46 @@ fn window(since: Option<&str>, service: Option<String>, errors_only: bool) -> Re
     Ok(SpanFilter { since_ns: since.map(ago_ns), errors_only, service })
 }
 
+/// The tree `tree` makes within `limit` bytes of JSON: with fewer spans until it fits (first
+/// in proportion to the size, then by halves), and then marked as cut, with why.
+fn within(limit: usize, asked: TraceLimits, tree: impl Fn(TraceLimits) -> Value) -> Value {
+    let mut limits = asked;
+    loop {
+        let mut answer = tree(limits);
+        let size = json_len(&answer);
+        if size <= limit || limits.max_spans == 1 {
+            if size > limit || limits.max_spans < asked.max_spans {
+                answer["truncated"]["answer_bytes_limit"] = json!(limit);
+                answer["truncated"]["note"] = json!(format!(
+                    "cut to {} spans to keep the answer under {limit} bytes: a larger max_spans does not help \
+                     (include_attributes and include_content make each span larger)",
+                    limits.max_spans
+                ));
+            }
+            return answer;
+        }
+        let proportional = limits.max_spans * limit / size;
+        limits.max_spans = proportional.min(limits.max_spans / 2).max(1);
+    }
+}
+
+/// How long `value` is as JSON, counted without writing it anywhere.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 fn answer(value: Value) -> CallToolResult {
     CallToolResult::structured(value)
 }
@@ -172,14 +212,15 @@ impl Traces {
         if limit == 0 || limit > 200 {
             return Err(invalid(format!("limit: {limit} is out of range: give 1 to 200")));
         }
-        let filter = TraceFilter::recent(
-            args.service,
-            args.name,
-            args.errors_only.unwrap_or(false),
-            duration("since", args.since.as_deref())?,
-            duration("min_duration", args.min_duration.as_deref())?,
-            limit as usize,
-        );
+        let filter = TraceFilter {
+            service: args.service,
+            name: args.name,
+            errors_only: args.errors_only.unwrap_or(false),
+            since_ns: duration("since", args.since.as_deref())?.map(ago_ns),
+            min_duration_ns: duration("min_duration", args.min_duration.as_deref())?.map(nanos),
+            limit: limit as usize,
+            ..TraceFilter::default()
+        };
         let traces = self.read(move |reader| reader.traces(&filter).map_err(internal)).await?;
         let rows: Vec<Value> = traces.iter().map(analysis::trace_summary).collect();
         Ok(answer(json!({ "count": rows.len(), "traces": rows })))
@@ -207,26 +248,7 @@ impl Traces {
             let trace = reader.trace(&id).map_err(internal)?.ok_or_else(|| invalid(format!("no trace {id}")))?;
             let spans = reader.spans(&id).map_err(internal)?;
             let logs = reader.logs(&id).map_err(internal)?;
-            // Within MAX_ANSWER bytes: fewer spans until it fits (first in proportion to the
-            // size, then by halves).
-            let mut limits = limits;
-            loop {
-                let mut tree = analysis::trace_tree(&trace, &spans, &logs, limits);
-                let size = tree.to_string().len();
-                if size <= MAX_ANSWER || limits.max_spans == 1 {
-                    if size > MAX_ANSWER || limits.max_spans < max_spans as usize {
-                        tree["truncated"]["answer_bytes_limit"] = json!(MAX_ANSWER);
-                        tree["truncated"]["note"] = json!(format!(
-                            "cut to {} spans to keep the answer under {MAX_ANSWER} bytes: a larger max_spans does not \
-                             help (include_attributes and include_content make each span larger)",
-                            limits.max_spans
-                        ));
-                    }
-                    return Ok(answer(tree));
-                }
-                let proportional = limits.max_spans * MAX_ANSWER / size;
-                limits.max_spans = proportional.min(limits.max_spans / 2).max(1);
-            }
+            Ok(answer(within(MAX_ANSWER, limits, |limits| analysis::trace_tree(&trace, &spans, &logs, limits))))
         })
         .await
     }
@@ -344,4 +366,38 @@ async fn serve_http(path: &std::path::Path, address: &str) -> Result<(), String>
     };
     crate::serve::serve_connections(listener, stop, std::time::Duration::from_secs(2), handler).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree of `max_spans` spans of 100 bytes each.
+    fn spans_of(limits: TraceLimits) -> Value {
+        json!({"spans": vec!["x".repeat(98); limits.max_spans]})
+    }
+
+    fn asked(max_spans: usize) -> TraceLimits {
+        TraceLimits { content: false, attributes: false, max_spans }
+    }
+
+    #[test]
+    fn an_answer_over_the_limit_has_fewer_spans_and_says_why() {
+        let fits = within(10_000, asked(50), spans_of);
+        assert_eq!(fits["spans"].as_array().unwrap().len(), 50);
+        assert!(fits.get("truncated").is_none());
+        assert_eq!(json_len(&fits), fits.to_string().len());
+
+        let cut = within(10_000, asked(500), spans_of);
+        let kept = cut["spans"].as_array().unwrap().len();
+        assert!((50..100).contains(&kept), "{kept} spans kept");
+        assert!(json_len(&cut) <= 10_000 + 300, "{} bytes", json_len(&cut));
+        assert_eq!(cut["truncated"]["answer_bytes_limit"], 10_000);
+        assert!(cut["truncated"]["note"].as_str().unwrap().starts_with(&format!("cut to {kept} spans")), "{cut}");
+
+        // One span over the limit is still an answer, marked.
+        let single = within(50, asked(3), spans_of);
+        assert_eq!(single["spans"].as_array().unwrap().len(), 1);
+        assert_eq!(single["truncated"]["answer_bytes_limit"], 50);
+    }
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 /// A span, as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SpanRow {
     pub trace_id: String,
     pub span_id: String,
@@ -36,7 +36,8 @@ pub struct SpanRow {
     pub events: Vec<Value>,
     /// `[{"trace_id", "span_id", "attributes"}]`.
     pub links: Vec<Value>,
-    /// The resource's attributes as a JSON object, written once for all its spans.
+    /// The resource's attributes as a JSON object, written once for all its spans (the
+    /// store keeps it; spans read back leave it empty).
     pub resource: Arc<str>,
 }
 

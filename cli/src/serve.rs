@@ -315,7 +315,9 @@ async fn export_http<R: Export>(ingest: &Ingest, json: bool, body: Bytes) -> Res
         Ok(request) => request,
         Err(reason) => return error(json, StatusCode::BAD_REQUEST, tonic::Code::InvalidArgument, reason),
     };
-    match ingest.export(&request, (!json).then_some(body)).await {
+    // The encoded body is kept (across the store's write) only to be forwarded as it came.
+    let encoded = (!json && ingest.forward.is_some()).then_some(body);
+    match ingest.export(&request, encoded).await {
         Ok(response) => reply(json, &response),
         Err(store) => {
             let mut response =

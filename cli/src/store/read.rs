@@ -3,6 +3,7 @@
 //! (WAL), and may run in other processes.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::types::Value as SqlValue;
@@ -47,29 +48,6 @@ pub struct TraceFilter {
     /// summary), in the order they were written: for following the store.
     pub received_after: Option<(i64, String)>,
     pub limit: usize,
-}
-
-impl TraceFilter {
-    /// The newest `limit` traces of `service`, named `name`, with an error, started within
-    /// `since`, taking at least `min_duration`: the filter the CLI and the MCP server take.
-    pub fn recent(
-        service: Option<String>,
-        name: Option<String>,
-        errors_only: bool,
-        since: Option<Duration>,
-        min_duration: Option<Duration>,
-        limit: usize,
-    ) -> TraceFilter {
-        TraceFilter {
-            service,
-            name,
-            errors_only,
-            since_ns: since.map(super::ago_ns),
-            min_duration_ns: min_duration.map(super::nanos),
-            received_after: None,
-            limit,
-        }
-    }
 }
 
 /// Which spans [`Reader::spans_matching`] returns.
@@ -129,7 +107,7 @@ fn array(text: &str) -> Vec<Value> {
 
 const SPAN_COLUMNS: &str =
     "trace_id, span_id, parent_id, remote_parent, name, kind, start_ns, end_ns, status, status_message,
-    service, scope, attributes, events, links, resource";
+    service, scope, attributes, events, links";
 
 fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
     Ok(SpanRow {
@@ -148,7 +126,8 @@ fn span(row: &Row<'_>) -> rusqlite::Result<SpanRow> {
         attributes: object(&row.get::<_, String>("attributes")?),
         events: array(&row.get::<_, String>("events")?),
         links: array(&row.get::<_, String>("links")?),
-        resource: row.get::<_, String>("resource")?.into(),
+        // Stored with every span, shown by no view: not read back.
+        resource: Arc::default(),
     })
 }
 

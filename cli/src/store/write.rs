@@ -198,8 +198,7 @@ impl WriterThread {
                     Err(_) => break,
                 }
             }
-            self.commit(batch);
-            self.pending.fetch_sub(rows, Ordering::AcqRel);
+            self.commit(batch, rows);
             if self.last_maintenance.elapsed() >= MAINTENANCE_EVERY || self.used_bytes() > self.max_size / 10 * 9 {
                 self.maintain();
             }
@@ -207,7 +206,9 @@ impl WriterThread {
         let _ = self.connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
-    fn commit(&mut self, batch: Vec<Job>) {
+    /// Writes the batch (`rows` rows), then answers each request: its rows no longer wait by
+    /// then, so a client that writes again on its answer finds room.
+    fn commit(&mut self, batch: Vec<Job>, rows: usize) {
         let received = now_ns();
         let mut failed: Vec<Option<StoreError>> = batch.iter().map(|_| None).collect();
         // A request whose failure takes the whole transaction with it (SQLite rolls back on a
@@ -231,6 +232,7 @@ impl WriterThread {
             Err(error) => batch.iter().map(|_| Err(error.clone())).collect(),
         };
         self.totals.commits.fetch_add(1, Ordering::Relaxed);
+        self.pending.fetch_sub(rows, Ordering::AcqRel);
         for (job, result) in batch.into_iter().zip(results) {
             match &result {
                 Ok(stored) => {
@@ -480,4 +482,38 @@ fn insert(connection: &Connection, rows: &Rows, received: i64) -> rusqlite::Resu
         ])?;
     }
     Ok(Stored { spans: rows.spans.len() as u64, logs: logs as u64, points: points as u64 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::otlp::SpanRow;
+
+    fn spans(trace: usize, count: usize) -> Rows {
+        let span = |n: usize| SpanRow {
+            trace_id: format!("{trace:032x}"),
+            span_id: format!("{n:016x}"),
+            name: "execute_tool lookup".into(),
+            start_ns: now_ns() - 1_000,
+            end_ns: now_ns(),
+            attributes: serde_json::Map::new(),
+            resource: "{}".into(),
+            ..SpanRow::default()
+        };
+        Rows { spans: (1..=count).map(span).collect(), ..Rows::default() }
+    }
+
+    #[tokio::test]
+    async fn a_write_beyond_what_may_wait_is_answered_busy_and_counted() {
+        let options =
+            WriterOptions { path: None, retention: Duration::from_secs(3600), max_size: u64::MAX, max_pending: 10 };
+        let writer = Writer::start(options).unwrap();
+        // The first write is taken whatever its size; while it waits, the next is over.
+        let (first, second) = tokio::join!(writer.write(spans(1, 5_000)), writer.write(spans(2, 5)));
+        assert_eq!(first.unwrap().spans, 5_000);
+        assert!(matches!(second, Err(StoreError::Busy { pending: 5_000 })), "{second:?}");
+        assert_eq!(writer.totals.refused_busy.load(Ordering::Relaxed), 1);
+        // Once it is written, there is room again.
+        assert_eq!(writer.write(spans(2, 5)).await.unwrap().spans, 5);
+    }
 }
