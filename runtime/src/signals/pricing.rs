@@ -430,6 +430,14 @@ pub(crate) fn tell_unpriced(provider: &str, model: &str) {
 mod tests {
     use super::*;
 
+    #[cfg(not(feature = "toml"))]
+    #[test]
+    fn a_toml_table_without_the_feature_says_which_feature() {
+        let error = Pricing::from_file("prices.toml").unwrap_err().to_string();
+        assert!(error.contains("TOML price tables need the `toml` feature of otel-genai"), "{error}");
+        assert!(error.contains("prices.toml"), "{error}");
+    }
+
     fn usage(pairs: &[(TokenCount, u64)]) -> Usage {
         let mut usage = Usage::default();
         for (count, tokens) in pairs {
