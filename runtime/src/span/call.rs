@@ -248,6 +248,7 @@ pub(crate) fn is_model_call(operation: Operation) -> bool {
 impl Call {
     /// Keeps, of the start attributes, those the call's metrics carry (when metrics are
     /// on), and the provider and request model of a model call (to price it).
+    #[inline]
     pub(crate) fn new(
         operation: Operation,
         instruments: Option<Arc<Instruments>>,
@@ -406,6 +407,7 @@ impl Call {
     /// The call ended: its counts go into its run, its metrics to the meter; its cost, if
     /// not on the span yet, and the details event's attributes, if kept, are returned.
     /// `run` is the enclosing run, or the call's own for an agent or workflow.
+    #[inline]
     pub(crate) fn finish(&mut self, run: Option<&Arc<RunNode>>) -> Outcome {
         let mut model = self.model.take();
         let (cost, details) = match model.as_deref_mut() {
